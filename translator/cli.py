@@ -31,7 +31,7 @@ EXIT_TERMINATED = 143
 # name -> "module:attribute"; each module must import nothing heavy at top level.
 COMMANDS: dict[str, str] = {
     "translate": "translator.commands.translate:translate",
-    "terms": "glossary.cli:terms",
+    "terms": "translator.commands.terms:terms",
     "glossary": "glossary.cli:glossary",
     "check": "translator.commands.check:check",
     "model": "translator.commands.model:model",
