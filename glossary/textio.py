@@ -144,6 +144,26 @@ def _dominant_newline(text: str) -> str:
     return best[1] if best[0] else "\n"
 
 
+def encode_like(text: str, like: DecodedText | None) -> bytes:
+    """``text`` in the encoding and line ends ``like`` was read with (UTF-8 for a new file).
+
+    Rewriting a cp1256 or CRLF glossary keeps its untouched lines byte for byte;
+    a character the old encoding cannot hold makes the file UTF-8.
+    """
+    if like is None:
+        return text.encode("utf-8")
+    if like.newline != "\n":
+        text = text.replace("\n", like.newline)
+    try:
+        if like.encoding == "utf-16-le":
+            return codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+        if like.encoding == "utf-16-be":
+            return codecs.BOM_UTF16_BE + text.encode("utf-16-be")
+        return text.encode(like.encoding)
+    except UnicodeEncodeError:
+        return text.encode("utf-8")
+
+
 def write_atomic(path: str | os.PathLike[str], data: str | bytes, encoding: str = "utf-8") -> None:
     """Write ``data`` to ``path`` all or nothing: temp file beside it, fsync, rename.
 
