@@ -23,11 +23,12 @@ from glossary.errors import InputDecodeError, InputFileError, LockTimeout, Outpu
 
 # Arabic letters (the block's letters proper, not punctuation or digits).
 _ARABIC_LETTER_RE = re.compile("[\u0621-\u064a\u0671-\u06d3]")
-_LETTER_RE = re.compile(r"[^\W\d_]")
-# In cp1256 text, at least this share of letters must be Arabic before we
-# believe the guess: cp1256 decodes almost any byte string, so without a check
-# a Latin-1 or binary file would silently become Arabic mojibake.
-_CP1256_MIN_ARABIC_SHARE = 0.5
+_NON_ASCII_LETTER_RE = re.compile(r"[^\W\d_\x00-\x7f]")
+# cp1256 decodes almost any byte string, so the guess must be earned: of the
+# letters outside ASCII, this share must be Arabic. ASCII letters do not count
+# (a cp1256 glossary is mostly English keys and targets), while Latin-1 text
+# decodes to accented Latin letters in cp1256 and is refused.
+_CP1256_MIN_ARABIC_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -105,9 +106,9 @@ def _decode_cp1256(body: bytes) -> str | None:
         text = body.decode("cp1256")
     except UnicodeDecodeError:
         return None
-    letters = len(_LETTER_RE.findall(text))
+    letters = len(_NON_ASCII_LETTER_RE.findall(text))
     arabic = len(_ARABIC_LETTER_RE.findall(text))
-    if letters == 0 or arabic / letters < _CP1256_MIN_ARABIC_SHARE:
+    if arabic == 0 or arabic / letters < _CP1256_MIN_ARABIC_SHARE:
         return None
     return text
 

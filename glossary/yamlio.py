@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -134,7 +135,28 @@ def parse_document(text: str, path: str) -> ParsedGlossary:
     return walker.document(root)
 
 
+_NEEDS_PYTHON_COMPOSER = re.compile("[&*\x85\u2028\u2029]")
+
+
 def _compose(text: str, path: str) -> Node | None:
+    # libyaml's composer is ~5x faster (a 10,000-entry glossary: 0.34 s vs 1.7 s)
+    # and its marks are character offsets like the pure-Python ones. It cannot
+    # refuse aliases as it meets them, and its error messages are worded
+    # differently, so any text that could hold an anchor or alias, and any text
+    # it rejects, goes through the pure-Python composer for the exact message.
+    fast_loader = getattr(yaml, "CSafeLoader", None)
+    # libyaml also folds the YAML 1.1 line breaks NEL/LS/PS unlike the Python
+    # composer; those rare texts take the Python path too.
+    if fast_loader is not None and not _NEEDS_PYTHON_COMPOSER.search(text):
+        try:
+            node: Node | None = yaml.compose(text, Loader=fast_loader)
+            return node
+        except (yaml.YAMLError, RecursionError, ValueError):
+            pass
+    return _compose_checked(text, path)
+
+
+def _compose_checked(text: str, path: str) -> Node | None:
     loader: _SafeComposer | None = None
     try:
         loader = _SafeComposer(text)
@@ -306,7 +328,7 @@ class _Walker:
         if node.tag not in _TAG_NAMES:
             raise self.error(f"YAML tags like {node.tag} are not allowed in a glossary", node)
         if not isinstance(node, ScalarNode) or node.tag != _STR:
-            hint = f'; quote it: "{node.value}"' if isinstance(node, ScalarNode) and node.style is None else ""
+            hint = f'; quote it: "{node.value}"' if isinstance(node, ScalarNode) and not node.style else ""
             raise self.error(f"{name} must be a string, not {self.describe(node)}{hint}", node)
         self.scalar_ranges.append((node.start_mark.index, node.end_mark.index))
         value: str = node.value
@@ -446,7 +468,9 @@ def render_entry(entry: Entry, dash_indent: int, key_indent: int) -> list[str]:
 
 def yaml_scalar(value: str) -> str:
     """``value`` as a one-line YAML scalar: plain when YAML reads it back as this string."""
-    style = '"' if "\n" in value else None
+    # Line breaks of any kind (YAML 1.1 counts NEL, LS and PS too) would be
+    # folded in a plain or single-quoted scalar: double quotes escape them.
+    style = '"' if any(c in value for c in "\n\r\x85\u2028\u2029") else None
     dumped = yaml.safe_dump(value, allow_unicode=True, width=10**9, default_style=style)
     if dumped.endswith("\n...\n"):
         dumped = dumped[: -len("\n...\n")]
