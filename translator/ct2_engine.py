@@ -1,0 +1,293 @@
+"""The production engine: an Argos Translate package run directly with
+CTranslate2 and SentencePiece.
+
+We skip ``argostranslate.translate`` on purpose: it imports torch, stanza and
+spaCy, may reach for the network, and translates one paragraph per call. Here
+every segment of every file goes to CTranslate2 in ONE ``translate_batch`` call,
+which sorts by length and spreads token-sized batches over parallel workers.
+``benchmarks/bench_translate.py`` measures the difference (docs/translate.md).
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from glossary.errors import EngineError
+from translator.engine import DecodeRequest, DecodeResult, Span
+
+if TYPE_CHECKING:
+    from translator.packages import InstalledPackage
+
+# SentencePiece's word-boundary marker: a piece that starts with it starts a word.
+SPACE_MARKER = "\u2581"
+
+# Measured by benchmarks/bench_translate.py on a 2-core VM with a transformer-base
+# int8 model: 2 workers x 1 thread each beat 1 worker x 2 threads (3.4 s vs 4.6 s), and
+# intra_threads=0 (all cores per call) was 30x slower on one-sentence calls.
+DEFAULT_INTRA_THREADS = 1
+# Token-sized batches: the seed article (31 sentences, ~1500 tokens) ran in
+# 5.1 s at 128 tokens, 3.4 s at 256, 1.7 s at 512, 1.6 s at 1024 and 2.4 s at
+# 4096 (one batch: a worker idles). 512 still gives the workers several
+# batches to share on one article.
+DEFAULT_MAX_BATCH_TOKENS = 512
+DEFAULT_BEAM_SIZE = 4  # Argos's own default
+# Argos uses 0.2. On the fixture model (141 training pairs) 0.2 cut 6 outputs
+# below 80 % of the reference length, 1.0 only 3, with the same 128 exact
+# matches: a weak length penalty favours short beams, so we use 1.0.
+DEFAULT_LENGTH_PENALTY = 1.0
+# Inputs longer than this are cut rather than crashing the model: small models
+# often have learned position tables of 512 rows, and CTranslate2 fails on any
+# position past them (input or output). The segmenter keeps real segments far below.
+MAX_INPUT_TOKENS = 500
+MAX_DECODING_TOKENS = 500
+
+
+def default_inter_threads() -> int:
+    """One worker per core, at most 4 (beyond that, memory grows for little gain)."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+@dataclass(frozen=True)
+class DecodingSettings:
+    """Everything besides the model that changes the output (part of the cache key)."""
+
+    beam_size: int = DEFAULT_BEAM_SIZE
+    length_penalty: float = DEFAULT_LENGTH_PENALTY
+
+    def key(self) -> str:
+        return f"beam={self.beam_size};length_penalty={self.length_penalty}"
+
+
+class ArgosEngine:
+    """Translate with an installed Argos package (CTranslate2 model + SentencePiece).
+
+    ``compute_type="auto"`` means int8 on CPU (what Argos ships), falling back to
+    the model's own type when int8 is unavailable for it.
+    """
+
+    def __init__(
+        self,
+        package: InstalledPackage,
+        beam_size: int = DEFAULT_BEAM_SIZE,
+        compute_type: str = "auto",
+        inter_threads: int | None = None,
+        intra_threads: int = DEFAULT_INTRA_THREADS,
+        max_batch_tokens: int = DEFAULT_MAX_BATCH_TOKENS,
+        length_penalty: float = DEFAULT_LENGTH_PENALTY,
+    ) -> None:
+        self.name: str = package.name
+        self.version: str = str(package.package_version)
+        self.package_path = Path(package.path)
+        self.settings = DecodingSettings(beam_size=beam_size, length_penalty=length_penalty)
+        self.max_batch_tokens = max_batch_tokens
+        self.calls = 0  # translate_batch calls made; tests and benchmarks read it
+        # Set by the pipeline: called with (segments done, segments in this call)
+        # while the one big batch runs, so progress moves without smaller batches.
+        self.on_progress: Callable[[int, int], None] | None = None
+        metadata: dict[str, Any] = dict(package.metadata or {})
+        self._metadata_prefix: list[str] = [metadata["target_prefix"]] if metadata.get("target_prefix") else []
+        self._translator, self._processor = _load(
+            self.package_path, compute_type, inter_threads or default_inter_threads(), intra_threads
+        )
+        self._target_vocabulary = _target_vocabulary(self.package_path / "model")
+
+    def translate(self, requests: Sequence[DecodeRequest]) -> list[DecodeResult]:
+        """Translate all requests; one CTranslate2 call per distinct banned set.
+
+        CTranslate2 takes one ``suppress_sequences`` list per call, so requests
+        are grouped by their banned phrases (almost all share the empty set and
+        go out together); results come back in request order.
+        """
+        results: list[DecodeResult | None] = [None] * len(requests)
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for index, request in enumerate(requests):
+            groups.setdefault(tuple(sorted(set(request.banned))), []).append(index)
+        for banned, indexes in groups.items():
+            batch = [requests[i] for i in indexes]
+            for index, result in zip(indexes, self._translate_group(batch, banned)):
+                results[index] = result
+        return [result for result in results if result is not None]
+
+    def _translate_group(self, requests: list[DecodeRequest], banned: tuple[str, ...]) -> list[DecodeResult]:
+        encoded = [self._encode(request.source) for request in requests]
+        sources = [[piece for piece, _ in pieces][:MAX_INPUT_TOKENS] or [SPACE_MARKER] for pieces in encoded]
+        prefixes = [self._metadata_prefix + self._prefix_pieces(request.target_prefix) for request in requests]
+        longest_source = max(len(source) for source in sources)
+        longest_prefix = max(len(prefix) for prefix in prefixes)
+        want_attention = any(request.return_attention for request in requests)
+        suppressed = self._suppressed_sequences(banned)
+        self.calls += 1
+        on_progress = self.on_progress
+        try:
+            outputs = self._translator.translate_batch(
+                sources,
+                target_prefix=[prefix or None for prefix in prefixes] if longest_prefix else None,
+                max_batch_size=self.max_batch_tokens,
+                batch_type="tokens",
+                beam_size=self.settings.beam_size,
+                length_penalty=self.settings.length_penalty,
+                suppress_sequences=suppressed or None,
+                return_attention=want_attention,
+                replace_unknowns=True,
+                max_input_length=MAX_INPUT_TOKENS,
+                # Prefix tokens count against the limit; random or broken models never stop.
+                max_decoding_length=min(MAX_DECODING_TOKENS, longest_prefix + 2 * longest_source + 16),
+                asynchronous=on_progress is not None,
+            )
+            if on_progress is not None:
+                outputs = _wait_reporting(outputs, on_progress)
+        except (RuntimeError, ValueError) as exc:
+            raise EngineError(f"translation failed: {exc}", path=str(self.package_path)) from None
+        results = []
+        for request, pieces, prefix, output in zip(requests, encoded, prefixes, outputs):
+            tokens = list(output.hypotheses[0])
+            attention = output.attention[0] if want_attention and output.attention else None
+            # The metadata prefix (e.g. a language tag) is Argos plumbing, not text.
+            skip = len(self._metadata_prefix) if tokens[: len(self._metadata_prefix)] == self._metadata_prefix else 0
+            tokens = tokens[skip:]
+            text, spans = detokenize(tokens)
+            rows = None
+            if request.return_attention and attention is not None:
+                width = len(pieces)
+                rows = tuple(tuple(float(w) for w in row[:width]) for row in list(attention)[skip:])
+            results.append(
+                DecodeResult(
+                    text=text,
+                    target_tokens=tuple(tokens),
+                    target_spans=tuple(spans),
+                    source_spans=tuple(span for _, span in pieces),
+                    attention=rows,
+                )
+            )
+        return results
+
+    def _encode(self, text: str) -> list[tuple[str, Span]]:
+        """SentencePiece pieces of ``text``, each with its char span in ``text``."""
+        proto = self._processor.encode(text, out_type="proto")
+        char_of_byte = _byte_to_char_index(text)
+        pieces = []
+        for piece in proto.pieces:
+            start, end = char_of_byte[piece.begin], char_of_byte[piece.end]
+            # The span is the word, not the whitespace the ▁ marker stands for.
+            while start < end and text[start].isspace():
+                start += 1
+            pieces.append((piece.piece, (start, end)))
+        return pieces
+
+    def _prefix_pieces(self, prefix: str | None) -> list[str]:
+        if not prefix:
+            return []
+        pieces: list[str] = self._processor.encode(prefix, out_type=str)
+        return pieces
+
+    def _suppressed_sequences(self, banned: tuple[str, ...]) -> list[list[str]]:
+        """Each banned phrase as token sequences, in the casings and word-boundary
+        forms a model is likely to produce; sequences with a token the model
+        cannot emit are dropped (CTranslate2 rejects them, and they cannot occur)."""
+        sequences: list[list[str]] = []
+        for phrase in banned:
+            for variant in dict.fromkeys((phrase, phrase.lower(), phrase.capitalize(), phrase.title())):
+                pieces: list[str] = self._processor.encode(variant, out_type=str)
+                if not pieces:
+                    continue
+                glued = [pieces[0].lstrip(SPACE_MARKER)] + pieces[1:] if pieces[0] != SPACE_MARKER else pieces[1:]
+                for candidate in (pieces, [p for p in glued if p]):
+                    if candidate and candidate not in sequences and self._emittable(candidate):
+                        sequences.append(candidate)
+        return sequences
+
+    def _emittable(self, tokens: list[str]) -> bool:
+        vocabulary = self._target_vocabulary
+        return vocabulary is None or all(token in vocabulary for token in tokens)
+
+
+def _wait_reporting(pending: list[Any], on_progress: Callable[[int, int], None]) -> list[Any]:
+    """Wait for asynchronous results, reporting how many are done as they finish."""
+    total = len(pending)
+    reported = -1
+    while True:
+        done = sum(1 for result in pending if result.done())
+        if done != reported:
+            on_progress(done, total)
+            reported = done
+        if done == total:
+            return [result.result() for result in pending]
+        time.sleep(0.05)
+
+
+def detokenize(pieces: Sequence[str]) -> tuple[str, list[Span]]:
+    """Join SentencePiece pieces into text, with each piece's [start, end) in it.
+
+    The ▁ marker becomes a space; the text's leading space is dropped. A piece's
+    span covers its visible characters, not the space before it.
+    """
+    text_parts: list[str] = []
+    spans: list[Span] = []
+    length = 0
+    for piece in pieces:
+        surface = piece.replace(SPACE_MARKER, " ")
+        if length == 0:
+            surface = surface.lstrip(" ")
+        leading = len(surface) - len(surface.lstrip(" "))
+        spans.append((length + leading, length + len(surface)))
+        text_parts.append(surface)
+        length += len(surface)
+    text = "".join(text_parts).rstrip(" ")
+    # A trailing lone ▁ piece left a space; its span shrinks with the text.
+    return text, [(min(start, len(text)), min(end, len(text))) for start, end in spans]
+
+
+def _byte_to_char_index(text: str) -> list[int]:
+    """index[b] = the char index at UTF-8 byte offset b (and one past the end)."""
+    index: list[int] = []
+    for char_index, char in enumerate(text):
+        index.extend([char_index] * len(char.encode("utf-8")))
+    index.append(len(text))
+    return index
+
+
+def _load(path: Path, compute_type: str, inter_threads: int, intra_threads: int) -> tuple[Any, Any]:
+    model_dir, spm_file = path / "model", path / "sentencepiece.model"
+    for needed in (model_dir, spm_file):
+        if not needed.exists():
+            raise EngineError(f"package is missing {needed.name}", path=str(path))
+    import ctranslate2
+    import sentencepiece
+
+    try:
+        processor = sentencepiece.SentencePieceProcessor(model_file=str(spm_file))
+    except (OSError, RuntimeError) as exc:
+        raise EngineError(f"cannot load the SentencePiece model: {exc}", path=str(spm_file)) from None
+    wanted = ["int8", "default"] if compute_type == "auto" else [compute_type]
+    last_error: Exception | None = None
+    for candidate in wanted:
+        try:
+            translator = ctranslate2.Translator(
+                str(model_dir),
+                device="cpu",
+                compute_type=candidate,
+                inter_threads=inter_threads,
+                intra_threads=intra_threads,
+            )
+            return translator, processor
+        except (RuntimeError, ValueError, OSError) as exc:
+            last_error = exc
+    raise EngineError(f"cannot load the CTranslate2 model: {last_error}", path=str(model_dir))
+
+
+def _target_vocabulary(model_dir: Path) -> frozenset[str] | None:
+    """The tokens the model can emit, from its vocabulary file (None if unreadable)."""
+    for name in ("target_vocabulary", "shared_vocabulary"):
+        json_file, text_file = model_dir / f"{name}.json", model_dir / f"{name}.txt"
+        try:
+            if json_file.exists():
+                return frozenset(json.loads(json_file.read_text(encoding="utf-8")))
+            if text_file.exists():
+                return frozenset(text_file.read_text(encoding="utf-8").splitlines())
+        except (OSError, ValueError):
+            return None
+    return None
