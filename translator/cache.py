@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import os
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -126,10 +127,12 @@ class TranslationCache:
             self._give_up(f"cannot create the cache folder {self.folder} ({exc.strerror or exc}); translating without it")
             return None
         try:
-            self._connection = self._open()
+            self._connection = self._open_waiting()
         except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                self._give_up(f"the translation cache is busy ({exc}); translating without it")
+            if isinstance(exc, sqlite3.OperationalError):
+                # Locked for too long, or cannot be opened: never delete a
+                # database another run may be using; just go without it.
+                self._give_up(f"the translation cache is unavailable ({exc}); translating without it")
                 return None
             # Not a database (truncated, overwritten): the memory is only a speed-up, start afresh.
             self.warnings.append(f"{self.path}: the translation cache was corrupt ({exc}); rebuilt it empty")
@@ -140,6 +143,22 @@ class TranslationCache:
                 self._give_up(f"cannot rebuild the translation cache ({again}); translating without it")
                 return None
         return self._connection
+
+    def _open_waiting(self) -> sqlite3.Connection:
+        # Switching a new database to WAL needs an exclusive lock, and SQLite
+        # answers "database is locked" at once, without its busy handler, when
+        # two runs create the cache at the same moment: retry for a while.
+        deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
+        delay = 0.01
+        while True:
+            try:
+                return self._open()
+            except sqlite3.OperationalError as exc:
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
 
     def _open(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
