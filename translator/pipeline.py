@@ -3,7 +3,7 @@ memory, translate what is missing in one go, store, reassemble.
 
 All segments of all documents that the cache does not know go through
 :func:`translate_uncached` in ONE call, so the engine can batch across files.
-That function is the seam where glossary enforcement plugs in.
+That function is where glossary enforcement plugs in.
 """
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from glossary.finder import TermOccurrence
 from translator.cache import CachedTranslation, TranslationCache, cache_key
-from translator.engine import DecodeRequest, Engine
+from translator import enforce
+from translator.enforce import METHODS, UNENFORCED, OccurrenceOutcome, SegmentTranslation, outcome_details
+from translator.engine import Engine
 from translator.segment import DEFAULT_MAX_TOKENS, Segment, SegmentedDocument, reassemble, segment_text
 
 if TYPE_CHECKING:
@@ -68,11 +71,53 @@ class TranslatedDocument:
 def translate_uncached(sources: list[str], engine: Engine, glossary: Glossary | None) -> list[SegmentResult]:
     """THE SEAM: translate segments the cache did not have, parallel to ``sources``.
 
-    Glossary enforcement replaces this body (``translator.enforce.translate_segments``);
-    nothing else in the pipeline needs to change. Without it, the glossary is unused.
+    Glossary enforcement happens here; its per-occurrence outcomes go into
+    ``details``, which the cache stores with the text, so a cache hit restores
+    them (:func:`segment_translations`) without decoding anything.
     """
-    results = engine.translate([DecodeRequest(source=source) for source in sources])
-    return [SegmentResult(text=result.text) for result in results]
+    translations = enforce.translate_segments(sources, engine, glossary)
+    return [SegmentResult(text=t.text, details=outcome_details(t)) for t in translations]
+
+
+def segment_translations(document: TranslatedDocument, glossary: Glossary | None) -> list[SegmentTranslation]:
+    """The enforcement outcomes of a document's segments, fresh or from the cache.
+
+    Inverse of :func:`translator.enforce.outcome_details`. Entry indexes are
+    safe to trust: the glossary digest is part of the cache key, so cached
+    details always come from this very glossary.
+    """
+    return [_restore(segment, glossary) for segment in document.segments]
+
+
+def _restore(segment: TranslatedSegment, glossary: Glossary | None) -> SegmentTranslation:
+    details = segment.details
+    decodes = details.get("decodes", 1)
+    outcomes: list[OccurrenceOutcome] = []
+    entries = glossary.entries if glossary is not None else ()
+    for stored in details.get("outcomes", ()):
+        try:
+            entry_index = int(stored["entry"])
+            if not 0 <= entry_index < len(entries):
+                continue
+            occurrence = TermOccurrence(
+                entry_index=entry_index,
+                entry=entries[entry_index],
+                start=int(stored["start"]),
+                end=int(stored["end"]),
+                surface=str(stored["surface"]),
+                term_start=int(stored["term_start"]),
+                form=str(stored["form"]),
+            )
+            method = str(stored["method"])
+        except (KeyError, TypeError, ValueError):
+            continue  # a details blob from an older tarjama: treat as not reported
+        outcomes.append(OccurrenceOutcome(occurrence, method if method in METHODS else UNENFORCED))
+    return SegmentTranslation(
+        source=segment.segment.text,
+        text=segment.translation,
+        outcomes=tuple(outcomes),
+        decodes=decodes if isinstance(decodes, int) else 1,
+    )
 
 
 def decoding_key(engine: Engine) -> str:

@@ -5,7 +5,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import click
 
@@ -14,10 +14,16 @@ from glossary.textio import DecodedText, open_for_stdout, read_text, write_atomi
 
 if TYPE_CHECKING:
     from glossary.model import Glossary
+    from translator.bilingual import Provenance
+    from translator.engine import Engine
+    from translator.enforce import EnforcementSummary, SegmentTranslation
+    from translator.pipeline import TranslatedDocument
 
 SOURCE_CODE, TARGET_CODE = "ar", "en"
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 STDIN = "-"
+# translator.bilingual.FORMATS, repeated so --help does not import the core module.
+BILINGUAL_FORMATS = ("tsv", "md", "html", "tmx", "jsonl")
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,21 @@ def output_name(input_path: Path) -> str:
     return f"{stem}.{TARGET_CODE}{suffix}"
 
 
-def plan_outputs(inputs: list[str], output: str | None, out_dir: str | None) -> list[tuple[str, Path | None]]:
+def bilingual_name(input_path: Path, output_format: str) -> str:
+    """``NAME.ar.EXT`` (or ``NAME.EXT``) → ``NAME.ar-en.FORMAT``, e.g. ``article.ar-en.html``."""
+    suffix = input_path.suffix
+    stem = input_path.name[: -len(suffix)] if suffix else input_path.name
+    if stem.lower().endswith(f".{SOURCE_CODE}"):
+        stem = stem[: -len(SOURCE_CODE) - 1]
+    return f"{stem}.{SOURCE_CODE}-{TARGET_CODE}.{output_format}"
+
+
+def plan_outputs(
+    inputs: list[str],
+    output: str | None,
+    out_dir: str | None,
+    name_of: Callable[[Path], str] = output_name,
+) -> list[tuple[str, Path | None]]:
     """Pair each input with its output path; raises click.UsageError on a bad combination."""
     if not inputs:
         inputs = [STDIN]
@@ -54,10 +74,10 @@ def plan_outputs(inputs: list[str], output: str | None, out_dir: str | None) -> 
         if output is not None:
             plan.append((name, None if output == STDIN else Path(output)))
         elif name == STDIN:
-            plan.append((name, Path(out_dir) / "stdin.en.txt" if out_dir else None))
+            plan.append((name, Path(out_dir) / name_of(Path("stdin.txt")) if out_dir else None))
         else:
             folder = Path(out_dir) if out_dir else Path(name).parent
-            plan.append((name, folder / output_name(Path(name))))
+            plan.append((name, folder / name_of(Path(name))))
     seen: dict[Path, str] = {}
     for name, target in plan:
         if target is None:
@@ -86,6 +106,24 @@ def plan_outputs(inputs: list[str], output: str | None, out_dir: str | None) -> 
 @progress_option
 @glossary_option
 @click.option("--no-glossary", is_flag=True, help="Translate without the glossary.")
+@click.option(
+    "--report",
+    "report_path",
+    metavar="FILE.json",
+    help="Write the enforcement report (every term occurrence and how it was enforced) as JSON.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 if any term occurrence is unenforced (outputs are still written).")
+@click.option(
+    "--bilingual",
+    "bilingual_format",
+    type=click.Choice(BILINGUAL_FORMATS),
+    help="Write aligned Arabic–English sentence pairs instead of the English (NAME.ar-en.FORMAT).",
+)
+@click.option(
+    "--bilingual-out",
+    metavar="PATH",
+    help="Write the pairs of all inputs to PATH ('-' = standard output) and the English as usual.",
+)
 @click.pass_context
 def translate(
     ctx: click.Context,
@@ -98,6 +136,10 @@ def translate(
     progress: bool | None,
     glossary_path: str,
     no_glossary: bool,
+    report_path: str | None,
+    strict: bool,
+    bilingual_format: str | None,
+    bilingual_out: str | None,
 ) -> None:
     """Translate Arabic .txt or .md files (or standard input) into English.
 
@@ -108,24 +150,47 @@ def translate(
     only once every input is translated. Already translated sentences come
     from the translation memory (disable with --no-cache).
 
+    The glossary (-g, else $TARJAMA_GLOSSARY, else ./glossary.yaml if it
+    exists) is enforced: every term occurrence ends canonical or is listed on
+    stderr as unenforced, after a one-line summary. --report writes every
+    occurrence and how it was enforced as JSON; --strict exits 1 if any
+    occurrence is unenforced.
+
+    --bilingual FORMAT (tsv, md, html, tmx, jsonl) writes the aligned
+    sentence pairs instead of the English (NAME.ar-en.FORMAT beside the
+    input, or -o); add --bilingual-out PATH to write them there and keep
+    the English as usual.
+
     \b
     Example:
       tarjama translate article.ar.txt              # writes article.en.txt
       tarjama translate a.ar.md b.ar.txt --out-dir en/
       cat article.ar.txt | tarjama translate - --model ar_en.argosmodel
+      tarjama translate article.ar.txt -g glossary.yaml --report report.json --strict
+      tarjama translate article.ar.txt --bilingual html -o side-by-side.html
+      tarjama translate article.ar.txt --bilingual tmx --bilingual-out memory.tmx
     """
     from translator.cache import TranslationCache, default_cache_dir
-    from translator.ct2_engine import ArgosEngine
-    from translator.packages import resolve_model
-    from translator.pipeline import SourceDocument, translate_documents
+    from translator.enforce import summarize
+    from translator.pipeline import SourceDocument, segment_translations, translate_documents
     from translator.progress import ProgressPrinter
 
-    plan = plan_outputs(list(inputs), output, out_dir)
+    if bilingual_out is not None and bilingual_format is None:
+        raise click.UsageError("--bilingual-out needs --bilingual FORMAT")
+    replaces_english = bilingual_format is not None and bilingual_out is None
+    plan = plan_outputs(
+        list(inputs),
+        output,
+        out_dir,
+        (lambda path: bilingual_name(path, bilingual_format)) if replaces_english and bilingual_format else output_name,
+    )
+    if bilingual_out is not None:
+        _check_bilingual_out(bilingual_out, plan)
     jobs = [
         Job(name, target, read_text(name), Path(name).suffix.lower() in MARKDOWN_SUFFIXES) for name, target in plan
     ]
     glossary = None if no_glossary else _load_glossary(ctx, glossary_path)
-    engine = ArgosEngine(resolve_model(model_spec, SOURCE_CODE, TARGET_CODE), beam_size=beam)
+    engine = make_engine(model_spec, beam)
     cache = None if no_cache else TranslationCache(default_cache_dir())
     show_progress = sys.stderr.isatty() if progress is None else progress
     try:
@@ -141,12 +206,144 @@ def translate(
             cache.close()
             for warning in cache.warnings:
                 click.echo(f"tarjama: warning: {warning}", err=True)
-    for job, document in zip(jobs, translated):
-        text = document.text.replace("\n", job.decoded.newline) if job.decoded.newline != "\n" else document.text
+    outcomes = [segment_translations(document, glossary) for document in translated]
+    provenance = None
+    if bilingual_format is not None:
+        from translator import __version__
+        from translator.bilingual import Provenance
+
+        provenance = Provenance(__version__, engine.name, engine.version, glossary.digest if glossary else None)
+    for job, document, translations in zip(jobs, translated, outcomes):
+        if replaces_english and bilingual_format is not None and provenance is not None:
+            text = _bilingual_text(bilingual_format, [(document, translations)], provenance)
+        elif job.decoded.newline != "\n":
+            text = document.text.replace("\n", job.decoded.newline)
+        else:
+            text = document.text
         if job.output_path is None:
             _write_stdout(text)
         else:
             write_atomic(job.output_path, text)
+    if bilingual_out is not None and bilingual_format is not None and provenance is not None:
+        pairs_text = _bilingual_text(bilingual_format, list(zip(translated, outcomes)), provenance)
+        if bilingual_out == STDIN:
+            _write_stdout(pairs_text)
+        else:
+            write_atomic(bilingual_out, pairs_text)
+    if report_path is not None:
+        write_atomic(report_path, _report_json(translated, outcomes, glossary, engine))
+    all_outcomes = [translation for per_file in outcomes for translation in per_file]
+    if glossary is not None:
+        click.echo(summary_line(summarize(all_outcomes)), err=True)
+    unenforced = unenforced_warnings(translated, outcomes)
+    for warning in unenforced:
+        click.echo(warning, err=True)
+    if strict and unenforced:
+        ctx.exit(1)
+
+
+def _check_bilingual_out(bilingual_out: str, plan: list[tuple[str, Path | None]]) -> None:
+    if bilingual_out == STDIN:
+        if any(target is None for _, target in plan):
+            raise click.UsageError("the English and --bilingual-out cannot both go to standard output")
+        return
+    resolved = Path(bilingual_out).resolve()
+    for name, target in plan:
+        if name != STDIN and resolved == Path(name).resolve():
+            raise click.UsageError(f"{name}: --bilingual-out would overwrite the input")
+        if target is not None and resolved == target.resolve():
+            raise click.UsageError(f"{name}: --bilingual-out and the English output are both {target}")
+
+
+def _bilingual_text(
+    output_format: str,
+    documents: Sequence[tuple[TranslatedDocument, Sequence[SegmentTranslation]]],
+    provenance: Provenance,
+) -> str:
+    """The documents' aligned pairs; the English of each pair as it stands in the output."""
+    from dataclasses import replace
+
+    from translator.bilingual import align_pairs, render
+    from translator.segment import clean_translation
+
+    pairs = []
+    for document, translations in documents:
+        shown = [
+            replace(translation, text=clean_translation(segment.translation, segment.segment.starts_sentence))
+            for segment, translation in zip(document.segments, translations)
+        ]
+        offsets = [segment.segment.start for segment in document.segments]
+        pairs += align_pairs(document.source.path, document.source.text, offsets, shown)
+    return render(output_format, pairs, provenance)
+
+
+def make_engine(model_spec: str | None, beam: int) -> Engine:
+    """The production engine for ``--model``; tests replace this to inject a fake one."""
+    from translator.ct2_engine import ArgosEngine
+    from translator.packages import resolve_model
+
+    return ArgosEngine(resolve_model(model_spec, SOURCE_CODE, TARGET_CODE), beam_size=beam)
+
+
+def summary_line(summary: EnforcementSummary) -> str:
+    """``glossary: 110 occurrences — 102 native, 4 prefix, 2 post-edit, 2 unenforced``."""
+    noun = "occurrence" if summary.found == 1 else "occurrences"
+    return (
+        f"glossary: {summary.found} {noun} — {summary.native} native, {summary.prefix} prefix, "
+        f"{summary.post_edit} post-edit, {summary.unenforced} unenforced"
+    )
+
+
+def unenforced_warnings(
+    documents: Sequence[TranslatedDocument], outcomes: Sequence[Sequence[SegmentTranslation]]
+) -> list[str]:
+    """``FILE:LINE:COL: warning unenforced: SURFACE → TARGET``, one per unenforced occurrence."""
+    from glossary.findings import WARNING, Finding
+    from translator.enforce import UNENFORCED
+    from translator.report import line_and_column
+
+    warnings = []
+    for document, translations in zip(documents, outcomes):
+        for segment, translation in zip(document.segments, translations):
+            for outcome in translation.outcomes:
+                if outcome.method != UNENFORCED:
+                    continue
+                occurrence = outcome.occurrence
+                line, column = line_and_column(document.source.text, segment.segment.start + occurrence.start)
+                finding = Finding(
+                    rule=UNENFORCED,
+                    severity=WARNING,
+                    message=f"{occurrence.surface} → {occurrence.entry.target}",
+                    path=document.source.path,
+                    line=line,
+                    column=column,
+                    entry_target=occurrence.entry.target,
+                )
+                warnings.append(finding.as_text())
+    return warnings
+
+
+def _report_json(
+    documents: Sequence[TranslatedDocument],
+    outcomes: Sequence[Sequence[SegmentTranslation]],
+    glossary: Glossary | None,
+    engine: Engine,
+) -> str:
+    import json
+
+    from translator.report import ReportedFile, build_report
+
+    files = [
+        ReportedFile(
+            path=document.source.path,
+            text=document.source.text,
+            segment_offsets=[segment.segment.start for segment in document.segments],
+            translations=translations,
+        )
+        for document, translations in zip(documents, outcomes)
+    ]
+    report = build_report(files, glossary, engine.name, engine.version)
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
 
 def _write_stdout(text: str) -> None:
