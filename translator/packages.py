@@ -502,14 +502,32 @@ def _unpacked_from_cache(
 ) -> InstalledPackage:
     digest = _sha256(archive)
     slot = model_cache_dir(environ) / digest
-    if slot.is_dir():
-        for child in sorted(slot.iterdir()):
-            if child.is_dir() and not child.name.startswith("."):
-                try:
-                    return _check_pair(validate_package_dir(child), *pair)
-                except PackageError:
-                    break  # a damaged cache entry: unpack again over it
-    return install_package_file(archive, slot, expect_pair=pair)
+    cached = _cached_package(slot, pair)
+    if cached is not None:
+        return cached
+    try:
+        return install_package_file(archive, slot, expect_pair=pair)
+    except PackageError:
+        # Two runs unpacking the same file at once: the loser's rename finds the
+        # winner's folder in place. The slot is keyed by the file's sha256, so
+        # the winner's package is this very file: use it.
+        cached = _cached_package(slot, pair)
+        if cached is None:
+            raise
+        return cached
+
+
+def _cached_package(slot: Path, pair: tuple[str, str]) -> InstalledPackage | None:
+    """The valid package already unpacked in ``slot``, or None (missing or damaged)."""
+    if not slot.is_dir():
+        return None
+    for child in sorted(slot.iterdir()):
+        if child.is_dir() and not child.name.startswith("."):
+            try:
+                return _check_pair(validate_package_dir(child), *pair)
+            except PackageError:
+                return None  # a damaged cache entry: unpack again over it
+    return None
 
 
 def _sha256(path: Path) -> str:
