@@ -76,9 +76,15 @@ def count_renderings(text: str, phrase: str, case_exact: bool = False) -> int:
     return len(find_renderings(text, (phrase,), case_exact))
 
 
+# Compiled once: fold_english runs for every glossary rendering on load and
+# for every sentence in ``check``.
+_ANY_APOSTROPHE_RE = re.compile(f"[{re.escape(APOSTROPHES)}]")
+_HYPHEN_WITH_SPACES_RE = re.compile(f"\\s*[{re.escape(HYPHENS)}]\\s*")
+
+
 def fold_english(phrase: str) -> str:
     """A comparison key for an English phrase: the forgiving rules above, as a string."""
     folded = _LEADING_THE_RE.sub("", phrase.strip()).casefold()
-    folded = re.sub(f"[{re.escape(APOSTROPHES)}]", "'", folded)
-    folded = re.sub(f"\\s*[{re.escape(HYPHENS)}]\\s*", " ", folded)
+    folded = _ANY_APOSTROPHE_RE.sub("'", folded)
+    folded = _HYPHEN_WITH_SPACES_RE.sub(" ", folded)
     return " ".join(folded.split())

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import weakref
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any, NamedTuple
 
 from glossary.model import Entry, Glossary
@@ -86,6 +87,9 @@ CLITIC_GAP_RE = re.compile("[\"'«»“”‹›„‟‘’‚(\\[{<#]+")
 # space after normalization), an underscore (hashtags) or a hyphen
 # (كوفيد-19). Punctuation such as a comma or full stop ends a term.
 TERM_GAP_RE = re.compile("[ _\\-\u2010\u2011\u2012\u2013\u2014\u2212]*")
+
+# The text of a word match (Match.group as a function, for map()).
+_MATCHED_TEXT = re.Match.group
 
 # Trie node: dict from normalized word to child node; the key "" (never a
 # word) holds the payloads of the forms that end at this node.
@@ -175,6 +179,18 @@ class TermMatcher:
             for form_index, form in enumerate(entry.exclude):
                 self.has_excludes = True
                 self._insert(form, _Payload(entry_index, form_index, _EXCLUDE), entry.inflect)
+        # Every written word that may begin a term: the trie's first words, each
+        # with every proclitic and the ل + ال contraction (first_word_readings
+        # inverted), and a proclitic written apart (و«كتائب حزب الله»). Most
+        # words in a text begin no term; one set lookup (set comprehensions,
+        # so building it is cheap too) skips them before any proclitic is tried.
+        first = self.root.keys()
+        articled = [key[len(ARTICLE) :] for key in first if len(key) > len(ARTICLE) and key.startswith(ARTICLE)]
+        self.starters: frozenset[str] = frozenset(first).union(
+            PROCLITIC_SET,
+            *({clitic + key for key in first} for clitic in PROCLITICS),
+            *({clitic + LAM + rest for rest in articled} for clitic in LAM_PROCLITICS),
+        )
 
     def _insert(self, form: str, payload: _Payload, inflect: bool) -> None:
         words = form_words(form)
@@ -194,9 +210,11 @@ class TermMatcher:
         """Every term occurrence in ``text``: sorted, non-overlapping, leftmost-longest."""
         normalized = normalize_with_map(text)
         norm = normalized.text
-        spans = [match.span() for match in WORD_RE.finditer(norm)]
-        words = [norm[begin:end] for begin, end in spans]
-        candidates = self._candidates(norm, spans, words)
+        # C-level scans and maps only: a 10 MB corpus has a million words, and
+        # a Python loop over them costs more than all the matching.
+        word_matches = list(WORD_RE.finditer(norm))
+        words = list(map(_MATCHED_TEXT, word_matches))
+        candidates = self._candidates(norm, word_matches, words)
         if not candidates:
             return []
         if self.has_excludes:
@@ -221,15 +239,14 @@ class TermMatcher:
             )
         return occurrences
 
-    def _candidates(
-        self, norm: str, spans: list[tuple[int, int]], words: list[str]
-    ) -> list[_Candidate]:
+    def _candidates(self, norm: str, word_matches: list[re.Match[str]], words: list[str]) -> list[_Candidate]:
         """Every form occurrence at every word; exclude phrases get form_index < 0."""
         root = self.root
         found: list[_Candidate] = []
         count = len(words)
-        for index, word in enumerate(words):
-            word_start = spans[index][0]
+        for index in compress(range(count), map(self.starters.__contains__, words)):
+            word = words[index]
+            word_start = word_matches[index].start()
             if word[:1] in PROCLITIC_FIRST_LETTERS:
                 readings = first_word_readings(word)
             else:
@@ -237,22 +254,22 @@ class TermMatcher:
             for reading, clitic_length in readings:
                 node = root.get(reading)
                 if node is not None:
-                    self._walk(norm, spans, words, index, node, word_start, word_start + clitic_length, found)
+                    self._walk(norm, word_matches, words, index, node, word_start, word_start + clitic_length, found)
             # A proclitic written apart from its term by quotes or a hashtag sign.
             if word in PROCLITIC_SET and index + 1 < count:
-                gap = norm[spans[index][1] : spans[index + 1][0]]
+                gap = norm[word_matches[index].end() : word_matches[index + 1].start()]
                 if CLITIC_GAP_RE.fullmatch(gap):
                     node = root.get(words[index + 1])
                     if node is not None:
                         self._walk(
-                            norm, spans, words, index + 1, node, word_start, spans[index + 1][0], found
+                            norm, word_matches, words, index + 1, node, word_start, word_matches[index + 1].start(), found
                         )
         return found
 
     @staticmethod
     def _walk(
         norm: str,
-        spans: list[tuple[int, int]],
+        word_matches: list[re.Match[str]],
         words: list[str],
         index: int,
         node: dict[str, Any],
@@ -265,7 +282,7 @@ class TermMatcher:
         while True:
             payloads = node.get(_PAYLOADS)
             if payloads:
-                term_end = spans[index][1]
+                term_end = word_matches[index].end()
                 for payload in payloads:
                     form_index = payload.form_index if payload.kind == _TERM else -1 - payload.form_index
                     found.append(_Candidate(surface_start, term_start, term_end, payload.entry_index, form_index))
@@ -275,7 +292,7 @@ class TermMatcher:
             next_node = node.get(words[index])
             if next_node is None:
                 return
-            if not TERM_GAP_RE.fullmatch(norm, spans[index - 1][1], spans[index][0]):
+            if not TERM_GAP_RE.fullmatch(norm, word_matches[index - 1].end(), word_matches[index].start()):
                 return
             node = next_node
 

@@ -97,8 +97,11 @@ def _one_to_one_table() -> dict[int, str]:
 ONE_TO_ONE = _one_to_one_table()
 
 # A run of spaces and invisible/deleted characters, or a ligature that expands.
+# A lone space is left out: it maps to itself, one for one, so the map needs
+# no new stretch for it, and skipping it keeps the Python loop below to the
+# few places text actually changes (not once per word).
 _EDIT_RE = re.compile(
-    "[ " + re.escape(DELETED) + "]+|[" + "".join(LAM_ALEF_LIGATURES) + "]"
+    "[ " + re.escape(DELETED) + "]{2,}|[" + re.escape(DELETED) + "]|[" + "".join(LAM_ALEF_LIGATURES) + "]"
 )
 _TRAILING_MARKS_RE = re.compile("[" + re.escape(DIACRITICS + TATWEEL) + "]*")
 

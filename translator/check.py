@@ -24,11 +24,13 @@ untranslated           warning   Arabic script left in the target
 """
 from __future__ import annotations
 
+import gc
 import os
 import re
 from bisect import bisect_right
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from glossary.english import APOSTROPHES, HYPHENS, find_renderings, fold_english
 from glossary.errors import InputFileError
@@ -315,6 +317,10 @@ def is_acronym(phrase: str) -> bool:
     Matched case-insensitively, "IS" and "US" would be found in every English
     paragraph ("it is", "told us"), and a missing term would never be reported.
     """
+    if not phrase.isupper():
+        # A lower-case letter, or no cased letter at all: no acronym (and the
+        # common case costs one C call, not a loop; this runs per rendering).
+        return False
     letters = [char for char in phrase if char.isalpha()]
     return 0 < len(letters) <= _ACRONYM_MAX_LETTERS and all(char.isupper() for char in letters)
 
@@ -374,13 +380,15 @@ class _RenderingIndex:
         avoided rendering, not also "Hizbollah"). Two entries sharing one
         phrase (target of one, accept of another) both keep it.
         """
-        words = list(_ENGLISH_WORD_RE.finditer(text, start, end))
-        lowered = [word.group().lower() for word in words]
+        # Words as strings first (one C-level scan): most words begin no
+        # rendering, and a set lookup over them is all they cost.
+        lowered = list(map(str.lower, _ENGLISH_WORD_RE.findall(text, start, end)))
+        by_first_word = self.by_first_word
+        hits = [position for position, key in enumerate(lowered) if key in by_first_word]
+        words = list(_ENGLISH_WORD_RE.finditer(text, start, end)) if hits else []
         found: list[tuple[int, int, int, _Phrase]] = []
-        for position, key in enumerate(lowered):
-            phrases = self.by_first_word.get(key)
-            if not phrases:
-                continue
+        for position in hits:
+            phrases = by_first_word[lowered[position]]
             word_start = words[position].start()
             if word_start > 0 and text[word_start - 1] in HYPHENS:
                 continue
@@ -519,13 +527,32 @@ def check_files(pairs: Sequence[TranslationPair], glossary: Glossary, strict_cou
 
 def check_texts(pairs: Sequence[PairText], glossary: Glossary, strict_counts: bool = False) -> list[Finding]:
     """Every finding in ``pairs``, including those that need several pairs to see."""
-    index = _RenderingIndex(glossary)
-    collected = _Collected()
-    for pair in pairs:
-        _check_pair(pair, glossary, index, strict_counts, collected)
-    collected.findings.extend(_accept_inconsistencies(collected.accept_uses, glossary))
-    collected.findings.extend(_segment_inconsistencies(collected.segments))
-    return list(_sorted(collected.findings))
+    with _collector_paused():
+        index = _RenderingIndex(glossary)
+        collected = _Collected()
+        for pair in pairs:
+            _check_pair(pair, glossary, index, strict_counts, collected)
+        collected.findings.extend(_accept_inconsistencies(collected.accept_uses, glossary))
+        collected.findings.extend(_segment_inconsistencies(collected.segments))
+        return list(_sorted(collected.findings))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the length of a check.
+
+    Checking allocates millions of short-lived, acyclic objects (regex matches,
+    spans, keys) next to a large long-lived glossary index; with the collector
+    running, it rescans them over and over and takes a third of the time.
+    Reference counting still frees everything as it goes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _check_pair(
