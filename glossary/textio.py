@@ -81,12 +81,12 @@ def decode_text(data: bytes, path: str) -> DecodedText:
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as exc:
-            if encoding == "utf-8-sig" or b"\x00" in body:
+            if encoding == "utf-8-sig" or b"\x00" in body or _utf8_arabic_before(body, exc.start):
                 raise _utf8_error(body, exc, path) from None
-            text = _decode_cp1256(body)
-            if text is None:
+            guessed = _decode_cp1256(body)
+            if guessed is None:
                 raise _utf8_error(body, exc, path) from None
-            encoding = "cp1256"
+            text, encoding = guessed, "cp1256"
     nul = text.find("\x00")
     if nul >= 0:
         line, column = _line_col(text, nul)
@@ -111,6 +111,17 @@ def _decode_cp1256(body: bytes) -> str | None:
     if arabic == 0 or arabic / letters < _CP1256_MIN_ARABIC_SHARE:
         return None
     return text
+
+
+def _utf8_arabic_before(body: bytes, bad_index: int) -> bool:
+    """Whether the valid UTF-8 before the first bad byte already holds Arabic letters.
+
+    Such a file is UTF-8 with a damaged byte, not cp1256: cp1256 Arabic letters
+    are never followed by UTF-8 continuation bytes long enough to spell Arabic
+    in UTF-8, while decoding the whole file as cp1256 would turn every Arabic
+    letter into two wrong ones (mojibake that still "looks Arabic").
+    """
+    return _ARABIC_LETTER_RE.search(body[:bad_index].decode("utf-8", errors="ignore")) is not None
 
 
 def _utf8_error(body: bytes, exc: UnicodeDecodeError, path: str) -> InputDecodeError:
