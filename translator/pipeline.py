@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from glossary.finder import TermOccurrence
+from translator import __version__
 from translator.cache import CachedTranslation, TranslationCache, cache_key
 from translator import enforce
 from translator.enforce import METHODS, UNENFORCED, OccurrenceOutcome, SegmentTranslation, outcome_details
@@ -139,7 +140,9 @@ def translate_documents(
     """Translate every document; the result list is parallel to ``documents``."""
     segmented = [segment_text(doc.text, markdown=doc.markdown, max_tokens=max_tokens) for doc in documents]
     glossary_digest = glossary.digest if glossary is not None else ""
-    settings = decoding_key(engine)
+    # The tool version is part of the key: a release that changes segmentation
+    # or enforcement must not be served renderings made by the old code.
+    settings = f"tarjama {__version__}; {decoding_key(engine)}"
 
     def key_of(source: str) -> str:
         return cache_key(engine.name, engine.version, settings, glossary_digest, source)

@@ -126,18 +126,7 @@ PATH_COMMANDS = {name: builder for name, builder in TEXT_COMMANDS.items()}
 
 
 PATH_CASES = [
-    pytest.param(
-        command,
-        name,
-        marks=pytest.mark.xfail(
-            reason="translator/commands/translate.py:plan_outputs calls Path.resolve(), which raises"
-            " RuntimeError on a symlink loop (exit 3, internal error)",
-            strict=True,
-        ),
-        id=f"{name}-{command}",
-    )
-    if (command, name) == ("translate", "symlink-loop")
-    else pytest.param(command, name, id=f"{name}-{command}")
+    pytest.param(command, name, id=f"{name}-{command}")
     for command in PATH_COMMANDS
     for name in BAD_PATHS
 ]

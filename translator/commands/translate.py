@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 import click
 
+from glossary.errors import OutputError
 from glossary.options import glossary_option, progress_option
 from glossary.textio import DecodedText, open_for_stdout, read_text, write_atomic
 
@@ -82,13 +83,47 @@ def plan_outputs(
     for name, target in plan:
         if target is None:
             continue
-        resolved = target.resolve()
-        if name != STDIN and resolved == Path(name).resolve():
+        resolved = _real_path(target)
+        if name != STDIN and resolved == _real_path(Path(name)):
             raise click.UsageError(f"{name}: the output would overwrite the input; pass -o or --out-dir")
         if resolved in seen:
             raise click.UsageError(f"{seen[resolved]} and {name} would both be written to {target}")
         seen[resolved] = name
     return plan
+
+
+def _real_path(path: Path) -> Path:
+    """The path with links resolved; unlike Path.resolve, a symlink loop is not an exception
+    here (reading the input reports it as one clean error)."""
+    return Path(os.path.realpath(path))
+
+
+def check_output_folders(plan: list[tuple[str, Path | None]], out_dir: str | None) -> None:
+    """Fail before any translation work if an output folder cannot exist.
+
+    --out-dir may name a folder that does not exist yet (it is created when the
+    outputs are written, so a refused run leaves nothing behind); its nearest
+    existing ancestor must then be a folder.
+    """
+    if out_dir is not None:
+        ancestor = Path(out_dir)
+        while not ancestor.exists() and ancestor != ancestor.parent:
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            raise OutputError(f"cannot create the output folder: {ancestor} is not a folder", path=out_dir)
+        return
+    for _, target in plan:
+        if target is not None and not target.parent.is_dir():
+            raise OutputError("the output folder does not exist", path=str(target))
+
+
+def create_out_dir(out_dir: str | None) -> None:
+    if out_dir is None:
+        return
+    try:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder ({exc.strerror or exc})", path=out_dir) from None
 
 
 @click.command()
@@ -186,6 +221,7 @@ def translate(
     )
     if bilingual_out is not None:
         _check_bilingual_out(bilingual_out, plan)
+    check_output_folders(plan, out_dir)
     jobs = [
         Job(name, target, read_text(name), Path(name).suffix.lower() in MARKDOWN_SUFFIXES) for name, target in plan
     ]
@@ -213,6 +249,7 @@ def translate(
         from translator.bilingual import Provenance
 
         provenance = Provenance(__version__, engine.name, engine.version, glossary.digest if glossary else None)
+    create_out_dir(out_dir)
     for job, document, translations in zip(jobs, translated, outcomes):
         if replaces_english and bilingual_format is not None and provenance is not None:
             text = _bilingual_text(bilingual_format, [(document, translations)], provenance)
@@ -247,11 +284,11 @@ def _check_bilingual_out(bilingual_out: str, plan: list[tuple[str, Path | None]]
         if any(target is None for _, target in plan):
             raise click.UsageError("the English and --bilingual-out cannot both go to standard output")
         return
-    resolved = Path(bilingual_out).resolve()
+    resolved = _real_path(Path(bilingual_out))
     for name, target in plan:
-        if name != STDIN and resolved == Path(name).resolve():
+        if name != STDIN and resolved == _real_path(Path(name)):
             raise click.UsageError(f"{name}: --bilingual-out would overwrite the input")
-        if target is not None and resolved == target.resolve():
+        if target is not None and resolved == _real_path(target):
             raise click.UsageError(f"{name}: --bilingual-out and the English output are both {target}")
 
 
