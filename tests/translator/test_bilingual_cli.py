@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import FIXTURES, SEEDS
+from project_paths import FIXTURES, SEEDS
 
 from fake_engines import FakeEngine
 from glossary.yamlio import load_glossary

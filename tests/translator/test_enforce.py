@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SEEDS
+from project_paths import SEEDS
 from fake_engines import FakeEngine, ScriptedEngine, engine_variants
 
 from glossary.english import count_renderings

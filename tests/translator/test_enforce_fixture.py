@@ -9,7 +9,7 @@ model goes on with the rest of its memorized sentence.
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES, SEEDS
+from project_paths import FIXTURES, SEEDS
 
 from glossary.yamlio import load_glossary
 from translator.enforce import NATIVE, PREFIX, translate_segments

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from conftest import SEEDS
+from project_paths import SEEDS
 from fake_engines import FILLER, engine_variants
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import FIXTURES, SEEDS
+from project_paths import FIXTURES, SEEDS
 
 from fake_engines import FakeEngine
 from glossary.english import count_renderings
