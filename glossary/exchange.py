@@ -9,7 +9,7 @@ One glossary entry is one TBX ``conceptEntry`` (Arabic forms as terms, the
 target preferred, accept admitted, avoid deprecated, type as subjectField,
 note as note) or one CSV/TSV row. ``exclude``, ``inflect`` and ``case`` have
 no place in either format and are not exported; ``--merge`` keeps them on
-existing entries. docs/exchange.md has the full mapping.
+existing entries. README.md (“Exchanging the glossary”) has the full mapping.
 """
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ clitic-aware finder and their renderings in the English with
 It never prints and never imports the model stack: ``check`` must start fast
 in CI and in pre-commit hooks.
 
-Rules (ids are a stable contract; see docs/check.md):
+Rules (ids are a stable contract; see README.md, “tarjama check”):
 
 =====================  ========  =================================================
 rule                   severity  meaning

@@ -5,7 +5,7 @@ We skip ``argostranslate.translate`` on purpose: it imports torch, stanza and
 spaCy, may reach for the network, and translates one paragraph per call. Here
 every segment of every file goes to CTranslate2 in ONE ``translate_batch`` call,
 which sorts by length and spreads token-sized batches over parallel workers.
-``benchmarks/bench_translate.py`` measures the difference (docs/translate.md).
+``benchmarks/bench_translate.py`` measures the difference (README.md, “Engine and its defaults”).
 """
 from __future__ import annotations
 

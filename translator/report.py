@@ -1,6 +1,6 @@
 """The enforcement report (``tarjama translate --report FILE.json``) as plain data.
 
-The document is described in docs/enforcement.md; ``REPORT_SCHEMA`` changes
+The document is described in README.md (“Glossary enforcement”); ``REPORT_SCHEMA`` changes
 whenever a field changes meaning or disappears.
 """
 from __future__ import annotations

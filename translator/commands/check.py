@@ -76,7 +76,7 @@ def check(
 
 
 def report_json(result: CheckResult, glossary: Glossary, glossary_path: str) -> dict[str, object]:
-    """The ``--format json`` document (schema in docs/check.md; keys are stable)."""
+    """The ``--format json`` document (schema in README.md, “tarjama check”; keys are stable)."""
     return {
         "tool": "tarjama",
         "version": __version__,

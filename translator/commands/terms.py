@@ -98,7 +98,7 @@ def format_text(rows: Sequence[TermRow], glossary: Glossary) -> str:
 
 
 def format_json(rows: Sequence[TermRow]) -> str:
-    """Machine output: a JSON list of occurrences (schema in docs/terms.md)."""
+    """Machine output: a JSON list of occurrences (schema in README.md, “tarjama terms”)."""
     return json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=2) + "\n"
 
 
