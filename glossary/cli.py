@@ -5,7 +5,6 @@ glossary.edit and glossary.lint. Nothing heavy is imported (no model stack).
 """
 from __future__ import annotations
 
-import codecs
 import json
 import os
 from typing import Any
@@ -18,7 +17,7 @@ from glossary.findings import ERROR, WARNING, Finding
 from glossary.lint import lint
 from glossary.model import Entry, Glossary
 from glossary.options import format_option, glossary_option
-from glossary.textio import DecodedText, edit_lock, read_bytes, read_text, write_atomic
+from glossary.textio import DecodedText, edit_lock, encode_like, read_bytes, read_text, write_atomic
 from glossary.yamlio import load_glossary, parse_glossary, read_glossary_file
 
 EXIT_FINDINGS = 1
@@ -31,23 +30,6 @@ def _tool_version() -> str:
         return version("tarjama")
     except PackageNotFoundError:
         return "unknown"
-
-
-def _encoded(text: str, like: DecodedText | None) -> bytes:
-    """``text`` in the encoding and line ends the file had, so untouched lines keep their bytes."""
-    if like is None:
-        return text.encode("utf-8")
-    if like.newline != "\n":
-        text = text.replace("\n", like.newline)
-    try:
-        if like.encoding == "utf-16-le":
-            return codecs.BOM_UTF16_LE + text.encode("utf-16-le")
-        if like.encoding == "utf-16-be":
-            return codecs.BOM_UTF16_BE + text.encode("utf-16-be")
-        return text.encode(like.encoding)
-    except UnicodeEncodeError:
-        # A cp1256 file gained a character cp1256 cannot hold: UTF-8 holds everything.
-        return text.encode("utf-8")
 
 
 def _read_for_edit(path: str) -> DecodedText | None:
@@ -114,7 +96,7 @@ def add(
             note=note,
         )
         if outcome in (ADDED, MERGED):
-            write_atomic(glossary_path, _encoded(new_text, original))
+            write_atomic(glossary_path, encode_like(new_text, original))
     click.echo(f"{outcome}: {source.strip()} → {target.strip()} ({glossary_path})")
 
 
@@ -137,7 +119,7 @@ def remove(term: str, glossary_path: str) -> None:
         text = original.text
         found = find_entry(parse_glossary(text, glossary_path), term)
         new_text = remove_term(text, glossary_path, term)
-        write_atomic(glossary_path, _encoded(new_text, original))
+        write_atomic(glossary_path, encode_like(new_text, original))
     assert found is not None  # remove_term raised otherwise
     if found.form is not None and len(found.entry.sources) > 1:
         click.echo(f"removed source form: {found.form} → {found.entry.target} ({glossary_path})")

@@ -27,10 +27,14 @@ class RenderingMatch:
     phrase_index: int
 
 
-def _phrase_pattern(phrase: str) -> str:
-    core = _LEADING_THE_RE.sub("", phrase.strip())
+def pattern_source(text: str) -> str:
+    """A regex source matching ``text`` with the forgiving rules above (no "the" handling).
+
+    Apostrophes match any apostrophe; a hyphen matches any dash or a space;
+    whitespace matches any run of whitespace.
+    """
     parts: list[str] = []
-    for char in core:
+    for char in text:
         if char in APOSTROPHES:
             parts.append(f"[{re.escape(APOSTROPHES)}]")
         elif char in HYPHENS:
@@ -43,6 +47,10 @@ def _phrase_pattern(phrase: str) -> str:
         else:
             parts.append(re.escape(char))
     return "".join(parts)
+
+
+def _phrase_pattern(phrase: str) -> str:
+    return pattern_source(_LEADING_THE_RE.sub("", phrase.strip()))
 
 
 @lru_cache(maxsize=4096)

@@ -24,21 +24,20 @@ untranslated           warning   Arabic script left in the target
 """
 from __future__ import annotations
 
-import gc
 import os
 import re
 from bisect import bisect_right
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
-from glossary.english import APOSTROPHES, HYPHENS, find_renderings, fold_english
+from glossary.english import HYPHENS, find_renderings, fold_english, pattern_source
 from glossary.errors import InputFileError
 from glossary.finder import TermOccurrence, find_terms
 from glossary.findings import ERROR, WARNING, Finding
 from glossary.model import CASE_EXACT, Entry, Glossary
 from glossary.normalize import DELETED, LAM_ALEF_LIGATURES, ONE_TO_ONE
 from glossary.textio import read_text
+from glossary.yamlio import collector_paused
 
 MISSING_TRANSLATION = "missing-translation"
 ORPHAN_TRANSLATION = "orphan-translation"
@@ -423,19 +422,7 @@ def _gap_pattern(gap: str) -> re.Pattern[str]:
     """The text a phrase's non-word stretch may match (the rules of glossary.english)."""
     cached = _GAP_PATTERNS.get(gap)
     if cached is None:
-        parts: list[str] = []
-        for char in gap:
-            if char in APOSTROPHES:
-                parts.append(f"[{re.escape(APOSTROPHES)}]")
-            elif char in HYPHENS:
-                parts.append(f"(?:\\s*[{re.escape(HYPHENS)}]\\s*|\\s+)")
-            elif char.isspace():
-                if parts and parts[-1] == r"\s+":
-                    continue
-                parts.append(r"\s+")
-            else:
-                parts.append(re.escape(char))
-        cached = _GAP_PATTERNS[gap] = re.compile("".join(parts))
+        cached = _GAP_PATTERNS[gap] = re.compile(pattern_source(gap))
     return cached
 
 
@@ -527,7 +514,7 @@ def check_files(pairs: Sequence[TranslationPair], glossary: Glossary, strict_cou
 
 def check_texts(pairs: Sequence[PairText], glossary: Glossary, strict_counts: bool = False) -> list[Finding]:
     """Every finding in ``pairs``, including those that need several pairs to see."""
-    with _collector_paused():
+    with collector_paused():
         index = _RenderingIndex(glossary)
         collected = _Collected()
         for pair in pairs:
@@ -535,24 +522,6 @@ def check_texts(pairs: Sequence[PairText], glossary: Glossary, strict_counts: bo
         collected.findings.extend(_accept_inconsistencies(collected.accept_uses, glossary))
         collected.findings.extend(_segment_inconsistencies(collected.segments))
         return list(_sorted(collected.findings))
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for the length of a check.
-
-    Checking allocates millions of short-lived, acyclic objects (regex matches,
-    spans, keys) next to a large long-lived glossary index; with the collector
-    running, it rescans them over and over and takes a third of the time.
-    Reference counting still frees everything as it goes.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _check_pair(
