@@ -214,3 +214,18 @@ def test_seed_article_json_matches_the_finder(seed_article: Path, seed_glossary:
         "file": str(seed_article), "line": 1, "column": 1, "start": 0, "end": 14,
         "surface": "التحالف الدولي", "source": "التحالف الدولي", "target": "international coalition",
     }
+
+
+@pytest.mark.parametrize("block_chars", [1, 100, 1000, 10**9], ids=lambda size: f"blocks-of-{size}")
+def test_searching_by_paragraph_blocks_finds_what_one_pass_finds(
+    seed_article: Path, seed_glossary: Path, block_chars: int
+) -> None:
+    from translator.commands.terms import locate_terms
+
+    glossary = load_glossary(seed_glossary)
+    text = seed_article.read_text(encoding="utf-8")
+    rows = locate_terms(text, "a.txt", glossary, block_chars=block_chars)
+    assert [(row.start, row.end, row.surface) for row in rows] == [
+        (occurrence.start, occurrence.end, occurrence.surface) for occurrence in find_terms(text, glossary)
+    ]
+    assert all(text[row.start : row.end] == row.surface for row in rows)
