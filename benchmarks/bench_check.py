@@ -12,6 +12,7 @@ numbers from different machines compare as ratios.
 from __future__ import annotations
 
 import argparse
+import os
 import cProfile
 import pstats
 import random
@@ -150,7 +151,7 @@ def main() -> None:
               f" ({megabytes / check_time:4.1f} MB/s; {result.errors} errors, {result.warnings} warnings,"
               f" {result.pairs_checked} pairs)")
         if profiler:
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(18)
+            pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(25)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from itertools import compress
 from typing import Any, NamedTuple
 
 from glossary.model import Entry, Glossary
-from glossary.normalize import normalize_arabic, normalize_with_map
+from glossary.normalize import NormalizedText, normalize_arabic, normalize_with_map
 
 # A word is a run of letters and digits in normalized text. The underscore is
 # not a word character: in hashtags (#الحشد_الشعبي) it stands for a space.
@@ -208,7 +208,11 @@ class TermMatcher:
 
     def find(self, text: str) -> list[TermOccurrence]:
         """Every term occurrence in ``text``: sorted, non-overlapping, leftmost-longest."""
-        normalized = normalize_with_map(text)
+        return self.find_normalized(normalize_with_map(text))
+
+    def find_normalized(self, normalized: NormalizedText) -> list[TermOccurrence]:
+        """:meth:`find` on ``normalize_with_map(text)``, for callers that need the normalized text too."""
+        text = normalized.original
         norm = normalized.text
         # C-level scans and maps only: a 10 MB corpus has a million words, and
         # a Python loop over them costs more than all the matching.

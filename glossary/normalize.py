@@ -136,6 +136,22 @@ class NormalizedText:
             return self.origins[k] + (index - self.starts[k])
         return self.origins[k]
 
+    def from_original(self, offset: int) -> int:
+        """Normalized offset of the first normalized character that comes from original ``offset`` or later.
+
+        The inverse of :meth:`to_original`: ``text[from_original(a):from_original(b)]``
+        is exactly the normalized text of the original characters in ``[a, b)``
+        (a whitespace run cut by ``a`` may lose its one space).
+        """
+        k = bisect_right(self.origins, offset) - 1
+        if k < 0:
+            return 0  # the text begins with deleted characters that reach past offset
+        next_start = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.text)
+        if self.linear[k]:
+            # Past the stretch's end means inside characters that were deleted.
+            return min(self.starts[k] + (offset - self.origins[k]), next_start)
+        return self.starts[k] if offset == self.origins[k] else next_start
+
     def span_to_original(self, start: int, end: int) -> tuple[int, int]:
         """Original ``[start, end)`` covering normalized ``[start, end)``.
 

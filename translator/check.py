@@ -28,14 +28,15 @@ import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from itertools import compress
+from typing import Iterable, NamedTuple, Sequence
 
 from glossary.english import HYPHENS, find_renderings, fold_english, pattern_source
 from glossary.errors import InputFileError
-from glossary.finder import TermOccurrence, find_terms
+from glossary.finder import TermOccurrence, compile_matcher
 from glossary.findings import ERROR, WARNING, Finding
 from glossary.model import CASE_EXACT, Entry, Glossary
-from glossary.normalize import DELETED, LAM_ALEF_LIGATURES, ONE_TO_ONE
+from glossary.normalize import DELETED, LAM_ALEF_LIGATURES, ONE_TO_ONE, NormalizedText, normalize_with_map
 from glossary.textio import read_text
 from glossary.yamlio import collector_paused
 
@@ -78,6 +79,9 @@ AVOID = "avoid"
 # a regex search in a paragraph (a 10,000-entry glossary must not cost 10,000
 # searches per paragraph).
 _ENGLISH_WORD_RE = re.compile(r"\w+")
+_MATCHED_TEXT = re.Match.group  # Match.group as a function, for map()
+# A phrase of plain words and single spaces (most renderings): split without a regex per word.
+_PLAIN_PHRASE_RE = re.compile(r"\w+(?: \w+)*")
 _WORD_CHAR_RE = re.compile(r"\w")
 
 # Arabic script left in an English target: a run of Arabic-block characters
@@ -299,9 +303,12 @@ def align(source: _Document, target: _Document) -> tuple[str, list[tuple[int, in
 # ---------------------------------------------------------------- rendering index
 
 
-@dataclass(frozen=True)
-class _Rendering:
-    """One rendering found in a target: span in the document, entry, kind."""
+class _Rendering(NamedTuple):
+    """One rendering found in a target: span in the document, entry, kind.
+
+    A named tuple, not a dataclass: a 10 MB check makes tens of thousands,
+    and a tuple is several times cheaper to create.
+    """
 
     start: int
     end: int
@@ -379,12 +386,12 @@ class _RenderingIndex:
         avoided rendering, not also "Hizbollah"). Two entries sharing one
         phrase (target of one, accept of another) both keep it.
         """
-        # Words as strings first (one C-level scan): most words begin no
-        # rendering, and a set lookup over them is all they cost.
-        lowered = list(map(str.lower, _ENGLISH_WORD_RE.findall(text, start, end)))
+        # One C-level scan and maps: most words begin no rendering, and a set
+        # lookup over them is all they cost.
+        words = list(_ENGLISH_WORD_RE.finditer(text, start, end))
+        lowered = list(map(str.lower, map(_MATCHED_TEXT, words)))
         by_first_word = self.by_first_word
-        hits = [position for position, key in enumerate(lowered) if key in by_first_word]
-        words = list(_ENGLISH_WORD_RE.finditer(text, start, end)) if hits else []
+        hits = list(compress(range(len(lowered)), map(by_first_word.__contains__, lowered)))
         found: list[tuple[int, int, int, _Phrase]] = []
         for position in hits:
             phrases = by_first_word[lowered[position]]
@@ -404,12 +411,11 @@ class _RenderingIndex:
         kept: list[_Rendering] = []
         frontier = -1
         for match_start, match_end, _, phrase in found:
-            rendering = _Rendering(match_start, match_end, phrase.entry_index, phrase.kind, phrase.text)
             if kept and (match_start, match_end) == (kept[-1].start, kept[-1].end):
                 if all(k.entry_index != phrase.entry_index for k in kept if (k.start, k.end) == (match_start, match_end)):
-                    kept.append(rendering)
+                    kept.append(_Rendering(match_start, match_end, phrase.entry_index, phrase.kind, phrase.text))
             elif match_start >= frontier:
-                kept.append(rendering)
+                kept.append(_Rendering(match_start, match_end, phrase.entry_index, phrase.kind, phrase.text))
                 frontier = match_end
         return kept
 
@@ -428,6 +434,19 @@ def _gap_pattern(gap: str) -> re.Pattern[str]:
 
 def _split_phrase(entry_index: int, kind: str, value: str, case_exact: bool) -> _Phrase | None:
     core = _LEADING_THE_RE.sub("", value.strip())
+    if _PLAIN_PHRASE_RE.fullmatch(core):
+        # The general path below gives the same result; this one is cheaper,
+        # and a 10,000-entry glossary has tens of thousands of phrases.
+        plain_words = core.split(" ")
+        return _Phrase(
+            entry_index,
+            kind,
+            value,
+            tuple(plain_words) if case_exact else tuple(word.lower() for word in plain_words),
+            (_gap_pattern(" "),) * (len(plain_words) - 1),
+            None,
+            case_exact,
+        )
     words = list(_ENGLISH_WORD_RE.finditer(core))
     if not words or words[0].start() > 0:
         return None
@@ -442,16 +461,19 @@ def _match_at(
 ) -> int | None:
     """End offset of ``phrase`` matched from word ``position`` on, or None."""
     count = len(phrase.words)
-    if position + count > len(words):
+    stop = position + count
+    if stop > len(words):
         return None
-    for offset in range(count):
-        word = words[position + offset].group() if phrase.case_exact else lowered[position + offset]
-        if word != phrase.words[offset]:
+    # The words first, compared all at once (most candidates fail here), then the gaps between them.
+    if phrase.case_exact:
+        if tuple(word.group() for word in words[position:stop]) != phrase.words:
             return None
-        if offset:
-            gap = phrase.gaps[offset - 1].fullmatch(text, words[position + offset - 1].end(), words[position + offset].start())
-            if gap is None:
-                return None
+    elif tuple(lowered[position:stop]) != phrase.words:
+        return None
+    for offset in range(1, count):
+        gap = phrase.gaps[offset - 1].fullmatch(text, words[position + offset - 1].end(), words[position + offset].start())
+        if gap is None:
+            return None
     match_end = words[position + count - 1].end()
     if phrase.suffix is not None:
         tail = phrase.suffix.match(text, match_end, end)
@@ -478,13 +500,23 @@ class _Use:
 
 @dataclass
 class _SegmentRecord:
-    """An aligned source text and its translation, for the repeated-text rule."""
+    """An aligned source text and its translation, for the repeated-text rule.
 
-    target_key: str
-    path: str
-    line: int
-    column: int
-    source_where: str
+    Only where it is and what its renderings are: most source texts occur
+    once, and their translation's comparison key and positions are never
+    needed, so :func:`_segment_inconsistencies` computes them only for texts
+    seen twice.
+    """
+
+    source: _Document
+    source_start: int
+    target: _Document
+    target_start: int
+    target_end: int
+    renderings: list[_Rendering]
+
+    def target_key(self) -> str:
+        return _masked_key(self.target.text, self.target_start, self.target_end, self.renderings)
 
 
 @dataclass
@@ -515,13 +547,20 @@ def check_files(pairs: Sequence[TranslationPair], glossary: Glossary, strict_cou
 def check_texts(pairs: Sequence[PairText], glossary: Glossary, strict_counts: bool = False) -> list[Finding]:
     """Every finding in ``pairs``, including those that need several pairs to see."""
     with collector_paused():
-        index = _RenderingIndex(glossary)
-        collected = _Collected()
-        for pair in pairs:
-            _check_pair(pair, glossary, index, strict_counts, collected)
-        collected.findings.extend(_accept_inconsistencies(collected.accept_uses, glossary))
-        collected.findings.extend(_segment_inconsistencies(collected.segments))
-        return list(_sorted(collected.findings))
+        # A function call, not a block: its frame, and with it the rendering
+        # index and every segment record, is freed before the collector
+        # resumes, so the collection that follows does not scan them all.
+        return _check_all(pairs, glossary, strict_counts)
+
+
+def _check_all(pairs: Sequence[PairText], glossary: Glossary, strict_counts: bool) -> list[Finding]:
+    index = _RenderingIndex(glossary)
+    collected = _Collected()
+    for pair in pairs:
+        _check_pair(pair, glossary, index, strict_counts, collected)
+    collected.findings.extend(_accept_inconsistencies(collected.accept_uses, glossary))
+    collected.findings.extend(_segment_inconsistencies(collected.segments))
+    return list(_sorted(collected.findings))
 
 
 def _check_pair(
@@ -556,7 +595,9 @@ def _check_pair(
             )
         )
 
-    occurrences = find_terms(pair.source_text, glossary)
+    # Normalized once: the finder matches on it and the repeated-text rule keys on it.
+    normalized_source = normalize_with_map(pair.source_text)
+    occurrences = compile_matcher(glossary).find_normalized(normalized_source)
     segment_starts = [span[0] for span in source_segments]
     by_segment: list[list[TermOccurrence]] = [[] for _ in source_segments]
     for occurrence in occurrences:
@@ -575,33 +616,33 @@ def _check_pair(
         out.extend(_avoided(renderings, terms_here, target, glossary))
         located = mode != ALIGN_DOCUMENT
         target_line, target_column = target.position(target_start)
+        renderings_by_entry: dict[int, list[_Rendering]] = {}
+        for rendering in renderings:
+            renderings_by_entry.setdefault(rendering.entry_index, []).append(rendering)
         for entry_index, terms in terms_here.items():
             entry = glossary.entries[entry_index]
-            good = [r for r in renderings if r.entry_index == entry_index and r.kind != AVOID]
-            bad = [r for r in renderings if r.entry_index == entry_index and r.kind == AVOID]
-            first = terms[0]
-            source_line, source_column = source.position(first.start)
-            where = f"{source_line}:{source_column}" if located else f"{pair.source_path}:{source_line}:{source_column}"
-            if not good and not bad:
+            rendered = renderings_by_entry.get(entry_index, [])  # avoided ones included
+            if not rendered:
                 out.append(
                     Finding(
                         MISSING_TERM,
                         ERROR,
-                        f'"{first.surface}" (source {where}) is not rendered: expected "{entry.target}"'
-                        + _accepted_note(entry),
+                        f'"{terms[0].surface}" (source {_source_where(source, terms[0], located)}) is not rendered:'
+                        f' expected "{entry.target}"' + _accepted_note(entry),
                         pair.target_path,
                         target_line if located else None,
                         target_column if located else None,
                         entry.target,
                     )
                 )
-            elif len(good) + len(bad) < len(terms):
+            elif len(rendered) < len(terms):
                 out.append(
                     Finding(
                         COUNT_MISMATCH,
                         count_severity,
-                        f'"{first.form}" occurs {len(terms)} times in the source (from {where})'
-                        f' but is rendered {len(good) + len(bad)} {_times(len(good) + len(bad))}'
+                        f'"{terms[0].form}" occurs {len(terms)} times in the source'
+                        f' (from {_source_where(source, terms[0], located)})'
+                        f' but is rendered {len(rendered)} {_times(len(rendered))}'
                         f' ("{entry.target}"{" or an accepted form" if entry.accept else ""})',
                         pair.target_path,
                         target_line if located else None,
@@ -609,23 +650,31 @@ def _check_pair(
                         entry.target,
                     )
                 )
-            for rendering in good:
+            for rendering in rendered:
                 if rendering.kind == ACCEPT:
-                    line, column = target.position(rendering.start)
                     uses = collected.accept_uses.setdefault(entry_index, {})
-                    uses.setdefault(
-                        fold_english(rendering.phrase),
-                        _Use(pair.target_path, line, column, pair.target_text[rendering.start : rendering.end]),
-                    )
+                    folded = fold_english(rendering.phrase)
+                    if folded not in uses:  # the first use of each form is the one reported
+                        line, column = target.position(rendering.start)
+                        uses[folded] = _Use(
+                            pair.target_path, line, column, pair.target_text[rendering.start : rendering.end]
+                        )
         if located:
             _record_segments(
                 collected.segments,
                 source,
+                normalized_source,
                 target,
                 (source_start, source_end),
                 (target_start, target_end),
                 renderings,
             )
+
+
+def _source_where(source: _Document, first: TermOccurrence, located: bool) -> str:
+    """Where a term is in the source: line:column, with the file when segments have no lines."""
+    line, column = source.position(first.start)
+    return f"{line}:{column}" if located else f"{source.path}:{line}:{column}"
 
 
 def _avoided(
@@ -678,6 +727,7 @@ def _untranslated(target: _Document) -> list[Finding]:
 def _record_segments(
     records: dict[str, list[_SegmentRecord]],
     source: _Document,
+    normalized_source: NormalizedText,
     target: _Document,
     source_span: tuple[int, int],
     target_span: tuple[int, int],
@@ -685,24 +735,18 @@ def _record_segments(
 ) -> None:
     """Remember aligned texts (sentences when both sides split alike) for the repeated-text rule."""
     source_sentences = _sentences(source.text, *source_span)
-    target_sentences = _sentences(target.text, *target_span)
-    if len(source_sentences) != len(target_sentences) or len(source_sentences) < 2:
+    # Split the target only when the source has sentences to pair with.
+    target_sentences = _sentences(target.text, *target_span) if len(source_sentences) >= 2 else []
+    if len(source_sentences) < 2 or len(source_sentences) != len(target_sentences):
         source_sentences, target_sentences = [source_span], [target_span]
+    normalized = normalized_source.text
+    from_original = normalized_source.from_original
     for (s_start, s_end), (t_start, t_end) in zip(source_sentences, target_sentences):
-        source_key = arabic_key(source.text[s_start:s_end])
+        # arabic_key(source.text[s_start:s_end]), read off the text the finder normalized.
+        source_key = " ".join(normalized[from_original(s_start) : from_original(s_end)].split())
         if source_key.count(" ") + 1 < _MIN_WORDS_FOR_CONSISTENCY:
             continue
-        line, column = target.position(t_start)
-        source_line, source_column = source.position(s_start)
-        records.setdefault(source_key, []).append(
-            _SegmentRecord(
-                _masked_key(target.text, t_start, t_end, renderings),
-                target.path,
-                line,
-                column,
-                f"{source.path}:{source_line}:{source_column}",
-            )
-        )
+        records.setdefault(source_key, []).append(_SegmentRecord(source, s_start, target, t_start, t_end, renderings))
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -762,19 +806,25 @@ def _accept_inconsistencies(accept_uses: dict[int, dict[str, _Use]], glossary: G
 def _segment_inconsistencies(segments: dict[str, list[_SegmentRecord]]) -> list[Finding]:
     findings: list[Finding] = []
     for records in segments.values():
-        if len({record.target_key for record in records}) < 2:
+        if len(records) < 2:
             continue
-        for record in records:
-            other = next(r for r in records if r.target_key != record.target_key)
+        target_keys = [record.target_key() for record in records]
+        if len(set(target_keys)) < 2:
+            continue
+        for record, target_key in zip(records, target_keys):
+            other = next(r for r, key in zip(records, target_keys) if key != target_key)
+            source_line, source_column = record.source.position(record.source_start)
+            line, column = record.target.position(record.target_start)
+            other_line, other_column = other.target.position(other.target_start)
             findings.append(
                 Finding(
                     INCONSISTENT_RENDERING,
                     WARNING,
-                    f"the same source text ({record.source_where}) is translated differently at"
-                    f" {other.path}:{other.line}:{other.column}",
-                    record.path,
-                    record.line,
-                    record.column,
+                    f"the same source text ({record.source.path}:{source_line}:{source_column}) is translated"
+                    f" differently at {other.target.path}:{other_line}:{other_column}",
+                    record.target.path,
+                    line,
+                    column,
                 )
             )
     return findings
