@@ -107,8 +107,23 @@ _TRAILING_MARKS_RE = re.compile("[" + re.escape(DIACRITICS + TATWEEL) + "]*")
 
 
 def normalize_arabic(text: str) -> str:
-    """The normalized form of ``text`` (idempotent; see the tables above)."""
-    return normalize_with_map(text).text
+    """The normalized form of ``text`` (idempotent; see the tables above).
+
+    Same text as ``normalize_with_map(text).text`` without building the map:
+    glossary loading and compiling normalize every form and need no offsets.
+    """
+    mapped = text.translate(ONE_TO_ONE)
+    if not _EDIT_RE.search(mapped):
+        return mapped
+    return _EDIT_RE.sub(_edited_run, mapped)
+
+
+def _edited_run(match: re.Match[str]) -> str:
+    """What a run matched by ``_EDIT_RE`` becomes: a ligature's letters, one space, or nothing."""
+    run = match.group()
+    if run in LAM_ALEF_LIGATURES:
+        return LAM_ALEF_LIGATURES[run]
+    return " " if " " in run else ""
 
 
 @dataclass(frozen=True)

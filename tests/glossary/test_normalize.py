@@ -133,3 +133,16 @@ def test_span_to_original_slices_the_original(text: str, data: st.DataObject) ->
     assert 0 <= ostart <= oend <= len(text)
     # The original slice normalizes to (at least) the normalized slice: nothing is cut off.
     assert normalized.text[start:end].strip() in normalize_arabic(text[ostart:oend])
+
+
+# Letters, their variants, every deleted mark and control, spaces and ligatures:
+# the characters where normalize_arabic's shortcut could differ from the map.
+NORMALIZATION_ALPHABET = (
+    "ابتحلمنهويىةأإآٱؤئکی" + "\u064b\u064e\u0651\u0652\u0670\u0640" + "\u200c\u200d\u200e\u200f\u061c\u202b\u2067\ufeff"
+    + " \t\n\r\xa0\u2009\u3000" + "\ufefb\ufef5\ufe8d" + "٠٩۰۹az-._#«»"
+)
+
+
+@given(st.text(alphabet=NORMALIZATION_ALPHABET))
+def test_normalize_arabic_is_the_text_of_the_mapped_normalization(text: str) -> None:
+    assert normalize_arabic(text) == normalize_with_map(text).text
