@@ -11,7 +11,16 @@ from typing import Any
 
 import click
 
-from glossary.edit import ADDED, MERGED, add_term, find_entry, format_glossary, not_found_error, remove_term
+from glossary.edit import (
+    ADDED,
+    MERGED,
+    add_term,
+    find_entry,
+    find_entry_by_rendering,
+    format_glossary,
+    not_found_error,
+    remove_term,
+)
 from glossary.errors import GlossaryError
 from glossary.findings import ERROR, WARNING, Finding
 from glossary.lint import lint
@@ -197,18 +206,25 @@ def list_terms(output_format: str, glossary_path: str) -> None:
 @format_option("text", "json")
 @glossary_option
 def show(term: str, output_format: str, glossary_path: str) -> None:
-    """Show the entry for TERM (an Arabic source form or the English target).
+    """Show the entry for TERM (an Arabic source form, the English target, or an accept/avoid rendering).
 
     \b
     Example:
       tarjama glossary show "الحشد الشعبي"
       tarjama glossary show "Hezbollah" --format json
+      tarjama glossary show PMF
     """
     loaded = load_glossary(glossary_path)
     found = find_entry(loaded, term)
-    if found is None:
-        raise not_found_error(loaded, term, glossary_path)
-    entry = found.entry
+    if found is not None:
+        entry = found.entry
+    else:
+        by_rendering = find_entry_by_rendering(loaded, term)
+        if by_rendering is None:
+            raise not_found_error(loaded, term, glossary_path)
+        entry, kind = by_rendering
+        if output_format != "json":
+            click.echo(f"'{term}' is an {'accepted' if kind == 'accept' else 'avoided'} rendering of:")
     if output_format == "json":
         click.echo(json.dumps(_produced_by(loaded) | {"entry": _entry_json(entry)}, ensure_ascii=False, indent=2))
         return

@@ -62,6 +62,20 @@ def find_entry(glossary: Glossary, term: str) -> EntryMatch | None:
     return None
 
 
+def find_entry_by_rendering(glossary: Glossary, term: str) -> tuple[Entry, str] | None:
+    """The entry that lists ``term`` (folded) among its accept or avoid renderings, and which list.
+
+    Only for looking an entry up (``show``): editing commands take a source form
+    or the target, so an accepted rendering can never remove an entry by accident.
+    """
+    folded = fold_english(term)
+    for entry in glossary.entries:
+        for kind in ("accept", "avoid"):
+            if any(fold_english(value) == folded for value in getattr(entry, kind)):
+                return entry, kind
+    return None
+
+
 def not_found_error(glossary: Glossary, term: str, path: str) -> GlossaryError:
     """"no entry …" with the closest source or target suggested."""
     names = [form for entry in glossary.entries for form in entry.sources]

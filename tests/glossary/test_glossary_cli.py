@@ -158,6 +158,23 @@ def test_show_by_normalized_source(sample: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(("term", "kind"), [("pmf", "accepted"), ("Popular Mobilisation Units", "avoided")])
+def test_show_by_accepted_or_avoided_rendering(sample: Path, term: str, kind: str) -> None:
+    code, output = run("glossary", "show", term, "-g", str(sample))
+    assert code == 0
+    assert output.splitlines()[:3] == [
+        f"'{term}' is an {kind} rendering of:",
+        "source:  الحشد الشعبي",
+        "target:  Popular Mobilization Forces",
+    ]
+
+
+def test_remove_never_matches_an_accepted_rendering(sample: Path) -> None:
+    before = sample.read_bytes()
+    assert run("glossary", "remove", "PMF", "-g", str(sample))[0] == 2
+    assert sample.read_bytes() == before
+
+
 def test_show_unknown_suggests(sample: Path) -> None:
     assert run("glossary", "show", "Hezbolah", "-g", str(sample)) == (
         2,
