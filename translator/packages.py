@@ -350,6 +350,19 @@ def check_archive(archive: Path) -> str:
     return top
 
 
+def _work_folder(directory: Path, purpose: str) -> Path:
+    """A hidden scratch folder inside the packages folder (created if needed), for atomic renames.
+
+    It sits beside the target so the final rename stays on one filesystem;
+    ``list`` skips it, and whoever made it removes it.
+    """
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{purpose}-", dir=directory))
+    except OSError as exc:
+        raise PackageError(f"cannot write to the packages folder: {_one_line(exc)}", str(directory)) from None
+
+
 def install_package_file(
     archive: Path, directory: Path, expect_pair: tuple[str, str] | None = None
 ) -> InstalledPackage:
@@ -364,11 +377,7 @@ def install_package_file(
     archive = Path(archive)
     directory = Path(directory)
     top = check_archive(archive)
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}install-", dir=directory))
-    except OSError as exc:
-        raise PackageError(f"cannot write to the packages folder: {_one_line(exc)}", str(directory)) from None
+    work = _work_folder(directory, "install")
     try:
         try:
             with zipfile.ZipFile(archive) as bundle:
@@ -610,11 +619,7 @@ def install_from_index(
         raise PackageIndexError(f"the package index {index_url} offers no {from_code}→{to_code} package")
     entry = max(matching, key=lambda e: version_key(e.package_version))
     directory = Path(directory)
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}download-", dir=directory))
-    except OSError as exc:
-        raise PackageError(f"cannot write to the packages folder: {_one_line(exc)}", str(directory)) from None
+    work = _work_folder(directory, "download")
     try:
         failures = []
         for link in entry.links:

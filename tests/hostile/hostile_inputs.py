@@ -258,3 +258,17 @@ def root_ignores_permissions(path: Path) -> bool:
 
 
 CommandBuilder = Callable[[Path, Path], list[str]]
+
+
+def make_directory(path: Path) -> Path:
+    """A folder where a file is expected."""
+    path.mkdir()
+    return path
+
+
+def make_symlink_loop(path: Path) -> Path:
+    """``path`` → a sibling → ``path``: opening it fails with ELOOP."""
+    partner = path.with_name(f"loop-partner-{path.name}")
+    os.symlink(partner, path)
+    os.symlink(path, partner)
+    return path

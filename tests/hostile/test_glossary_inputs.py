@@ -10,6 +10,8 @@ import pytest
 from glossary.errors import GlossaryError
 from glossary.yamlio import load_glossary, parse_glossary
 from hostile_inputs import (
+    make_directory,
+    make_symlink_loop,
     BAD_GLOSSARIES,
     FIXTURE_MODEL,
     HEADLINE,
@@ -132,14 +134,11 @@ def test_python_tag_never_runs_code(tmp_path: Path) -> None:
 
 
 def _directory(tmp_path: Path) -> Path:
-    (tmp_path / "glossary.yaml").mkdir()
-    return tmp_path / "glossary.yaml"
+    return make_directory(tmp_path / "glossary.yaml")
 
 
 def _symlink_loop(tmp_path: Path) -> Path:
-    os.symlink(tmp_path / "loop-b.yaml", tmp_path / "loop-a.yaml")
-    os.symlink(tmp_path / "loop-a.yaml", tmp_path / "loop-b.yaml")
-    return tmp_path / "loop-a.yaml"
+    return make_symlink_loop(tmp_path / "glossary.yaml")
 
 
 def _dangling_symlink(tmp_path: Path) -> Path:

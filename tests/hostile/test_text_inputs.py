@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from hostile_inputs import (
+    make_directory,
+    make_symlink_loop,
     BIG_FILE_TIMEOUT_S,
     FIXTURE_MODEL,
     ODD_TEXTS,
@@ -106,14 +108,11 @@ def _missing(tmp: Path) -> Path:
 
 
 def _directory(tmp: Path) -> Path:
-    (tmp / "folder.ar.txt").mkdir()
-    return tmp / "folder.ar.txt"
+    return make_directory(tmp / "folder.ar.txt")
 
 
 def _symlink_loop(tmp: Path) -> Path:
-    os.symlink(tmp / "b.ar.txt", tmp / "a.ar.txt")
-    os.symlink(tmp / "a.ar.txt", tmp / "b.ar.txt")
-    return tmp / "a.ar.txt"
+    return make_symlink_loop(tmp / "a.ar.txt")
 
 
 BAD_PATHS = {
