@@ -225,20 +225,18 @@ class TermMatcher:
             candidates = self._drop_excluded(candidates)
         chosen = _leftmost_longest(c for c in candidates if c.form_index >= 0)
         entries = self.entries
+        span_to_original = normalized.span_to_original
+        to_original = normalized.to_original
         occurrences: list[TermOccurrence] = []
-        for candidate in chosen:
-            start, end = normalized.span_to_original(candidate.surface_start, candidate.term_end)
-            term_start = min(max(normalized.to_original(candidate.term_start), start), end)
-            entry = entries[candidate.entry_index]
+        # Positional arguments, in field order (entry_index, entry, start, end,
+        # surface, term_start, form): a term-dense text makes tens of thousands.
+        for surface_start, term_start, term_end, entry_index, form_index in chosen:
+            start, end = span_to_original(surface_start, term_end)
+            original_term_start = min(max(to_original(term_start), start), end)
+            entry = entries[entry_index]
             occurrences.append(
                 TermOccurrence(
-                    entry_index=candidate.entry_index,
-                    entry=entry,
-                    start=start,
-                    end=end,
-                    surface=text[start:end],
-                    term_start=term_start,
-                    form=entry.sources[candidate.form_index],
+                    entry_index, entry, start, end, text[start:end], original_term_start, entry.sources[form_index]
                 )
             )
         return occurrences

@@ -96,6 +96,13 @@ def _one_to_one_table() -> dict[int, str]:
 
 ONE_TO_ONE = _one_to_one_table()
 
+# ONE_TO_ONE plus every other character of U+0000–U+06FF (ASCII, Latin-1 and
+# the Arabic block, nearly all of any text here) mapped to itself. Same result
+# for str.translate, a third faster: for a character missing from its table,
+# translate raises and clears a KeyError inside, costlier than a hit.
+_TRANSLATE_TABLE: dict[int, int | str] = {code: code for code in range(0x0700)}
+_TRANSLATE_TABLE.update(ONE_TO_ONE)
+
 # A run of spaces and invisible/deleted characters, or a ligature that expands.
 # A lone space is left out: it maps to itself, one for one, so the map needs
 # no new stretch for it, and skipping it keeps the Python loop below to the
@@ -112,7 +119,7 @@ def normalize_arabic(text: str) -> str:
     Same text as ``normalize_with_map(text).text`` without building the map:
     glossary loading and compiling normalize every form and need no offsets.
     """
-    mapped = text.translate(ONE_TO_ONE)
+    mapped = text.translate(_TRANSLATE_TABLE)
     if not _EDIT_RE.search(mapped):
         return mapped
     return _EDIT_RE.sub(_edited_run, mapped)
@@ -184,7 +191,7 @@ class NormalizedText:
 
 def normalize_with_map(text: str) -> NormalizedText:
     """Normalize ``text`` and keep the offset map (linear time, C-speed scans)."""
-    mapped = text.translate(ONE_TO_ONE)
+    mapped = text.translate(_TRANSLATE_TABLE)
     pieces: list[str] = []
     starts: list[int] = [0]
     origins: list[int] = [0]

@@ -419,16 +419,21 @@ class _Walker:
         form_owner: dict[str, tuple[int, ParsedEntry, str]] = {}
         avoid_owner: dict[str, tuple[int, ParsedEntry]] = {}
         for number, parsed in enumerate(entries):
-            for form, form_node in zip(parsed.entry.sources, self.source_nodes(parsed.node)):
+            # The YAML node of a form is looked up only to report an error:
+            # finding it costs more than the check itself, on every entry.
+            for form_number, form in enumerate(parsed.entry.sources):
                 key = normalize_arabic(form).strip()
                 if not key:
-                    raise self.error(f"source '{form}' has no letters once diacritics are removed", form_node)
+                    raise self.error(
+                        f"source '{form}' has no letters once diacritics are removed",
+                        self.source_nodes(parsed.node)[form_number],
+                    )
                 other = form_owner.get(key)
                 if other is not None and other[0] != number:
                     raise self.error(
                         f"source '{form}' duplicates '{other[2]}' of the entry at line {other[1].entry.line}"
                         " (equal after Arabic normalization); merge the two entries",
-                        form_node,
+                        self.source_nodes(parsed.node)[form_number],
                     )
                 form_owner.setdefault(key, (number, parsed, form))
             for avoided in parsed.entry.avoid:
