@@ -621,8 +621,9 @@ def _banned_phrases(occurrences: list[TermOccurrence]) -> tuple[str, ...]:
     for entry in entries:
         for phrase in entry.avoid:
             key = fold_english(phrase)
-            # Banning "Hezbollah" would also forbid "Kataib Hezbollah".
-            if key and not re.search(rf"\b{re.escape(key)}\b", targets):
+            # Banning "Hezbollah" would also forbid "Kataib Hezbollah". (The
+            # substring test first: most avoid renderings are in no target.)
+            if key and (key not in targets or not re.search(rf"\b{re.escape(key)}\b", targets)):
                 banned[phrase] = None
     return tuple(banned)
 
