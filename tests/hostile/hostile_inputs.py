@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
+import pytest
 from click.testing import CliRunner, Result
 
 from translator.cli import cli
@@ -272,3 +273,15 @@ def make_symlink_loop(path: Path) -> Path:
     os.symlink(partner, path)
     os.symlink(path, partner)
     return path
+
+
+def deny_reading(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    """Make opening ``path`` fail with EACCES (tests run as root, where chmod 000 does not stop reads)."""
+    real_open = open
+
+    def denying_open(file: object, *args: object, **kwargs: object) -> object:
+        if os.fspath(file) == str(path):  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("builtins.open", denying_open)

@@ -10,6 +10,7 @@ import pytest
 from glossary.errors import GlossaryError
 from glossary.yamlio import load_glossary, parse_glossary
 from hostile_inputs import (
+    deny_reading,
     make_directory,
     make_symlink_loop,
     BAD_GLOSSARIES,
@@ -189,16 +190,8 @@ def test_missing_glossary_names_the_fix(tmp_path: Path, command: str) -> None:
 
 
 def test_unreadable_glossary_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Tests run as root, where chmod 000 does not stop reads: simulate the denial.
     glossary_path = write_file(tmp_path / "glossary.yaml", "version: 1\nterms: []\n")
-    real_open = open
-
-    def denying_open(file: object, *args: object, **kwargs: object) -> object:
-        if os.fspath(file) == str(glossary_path):  # type: ignore[arg-type]
-            raise PermissionError(13, "Permission denied", str(glossary_path))
-        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
-
-    monkeypatch.setattr("builtins.open", denying_open)
+    deny_reading(monkeypatch, glossary_path)
     result = invoke(["glossary", "list", "-g", str(glossary_path)])
     assert_refused(result, f"{glossary_path}: permission denied")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from hostile_inputs import (
+    deny_reading,
     make_directory,
     make_symlink_loop,
     BIG_FILE_TIMEOUT_S,
@@ -155,14 +156,7 @@ def test_unreadable_input_is_refused(
     os.chmod(source, 0)
     if os.access(source, os.R_OK):
         # Root reads anyway: simulate the denial where textio opens the file.
-        real_open = open
-
-        def denying_open(file: object, *args: object, **kwargs: object) -> object:
-            if os.fspath(file) == str(source):  # type: ignore[arg-type]
-                raise PermissionError(13, "Permission denied", str(source))
-            return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
-
-        monkeypatch.setattr("builtins.open", denying_open)
+        deny_reading(monkeypatch, source)
     args = TEXT_COMMANDS[command](source, tmp_path, seed_glossary_copy)
     result = invoke(args)
     assert_refused(result, f"{source}: permission denied")
