@@ -14,6 +14,9 @@ Rules (each is one small piece of data or one function below):
 
 * A match starts and ends on word boundaries; leftmost-longest wins and
   occurrences never overlap (كتائب حزب الله, not حزب الله inside it).
+* Typography inside a name is transparent: quotes, guillemets, brackets,
+  ``#`` and ``_`` between its words (كتائب "حزب الله", كتائب #حزب_الله).
+  Clause punctuation (، . : ؛ ؟ ! and a spaced dash) and line breaks are not.
 * Attached proclitics belong to the surface, not the term (وللحشد الشعبي).
 * Pronoun suffixes are accepted only for ``inflect: true`` entries.
 * An occurrence of an entry inside one of that entry's ``exclude`` phrases is
@@ -83,10 +86,29 @@ STEM_BEFORE_SUFFIX = {TA_MARBUTA: "\u062a", ALEF_MAQSURA: "\u0627"}
 # Tatweel and bidi marks need no entry here: normalization deletes them.
 CLITIC_GAP_RE = re.compile("[\"'«»“”‹›„‟‘’‚(\\[{<#]+")
 
-# What may separate the words of one term: a space (any whitespace run is one
-# space after normalization), an underscore (hashtags) or a hyphen
-# (كوفيد-19). Punctuation such as a comma or full stop ends a term.
-TERM_GAP_RE = re.compile("[ _\\-\u2010\u2011\u2012\u2013\u2014\u2212]*")
+# Typography a newsroom writes inside a name, transparent between the words
+# of a term: quotes and guillemets around part of it (كتائب "حزب الله",
+# كتائب «حزب الله»), brackets and braces, a hashtag sign and the underscore
+# that stands for a space in hashtags (كتائب #حزب_الله). Tatweel, bidi marks
+# and ZWJ/ZWNJ need no entry: normalization deletes them.
+TERM_TYPOGRAPHY = "\"'“”‘’„‟‚«»‹›()[]{}#_"
+# Hyphens and dashes: written tight between two words they join them
+# (كوفيد-19); with a space on either side they are a clause break.
+TERM_DASHES = "-‐‑‒–—―−"
+
+# What may separate the words of one term: spaces (any whitespace run is one
+# space after normalization) and typography, or one tight dash with
+# typography only. Clause punctuation (، , . : ؛ ; ؟ ? !) is in neither and
+# ends a term; a line break does too (checked on the original text, where
+# normalization has not yet made it a space).
+TERM_GAP_RE = re.compile(
+    f"[ {re.escape(TERM_TYPOGRAPHY)}]*|[{re.escape(TERM_TYPOGRAPHY)}]*[{re.escape(TERM_DASHES)}][{re.escape(TERM_TYPOGRAPHY)}]*"
+)
+
+# Line and paragraph breaks: normalization makes them spaces, but a term never
+# runs across one (a heading and the paragraph under it are two phrases).
+LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+LINE_BREAK_RE = re.compile(f"[{LINE_BREAKS}]")
 
 # The text of a word match (Match.group as a function, for map()).
 _MATCHED_TEXT = re.Match.group
@@ -218,7 +240,10 @@ class TermMatcher:
         # a Python loop over them costs more than all the matching.
         word_matches = list(WORD_RE.finditer(norm))
         words = list(map(_MATCHED_TEXT, word_matches))
-        candidates = self._candidates(norm, word_matches, words)
+        # Most texts are one line (a segment, a paragraph): only texts with a
+        # line break pay for looking at the original text of each gap.
+        lines = normalized if LINE_BREAK_RE.search(text) else None
+        candidates = self._candidates(norm, word_matches, words, lines)
         if not candidates:
             return []
         if self.has_excludes:
@@ -241,7 +266,9 @@ class TermMatcher:
             )
         return occurrences
 
-    def _candidates(self, norm: str, word_matches: list[re.Match[str]], words: list[str]) -> list[_Candidate]:
+    def _candidates(
+        self, norm: str, word_matches: list[re.Match[str]], words: list[str], lines: NormalizedText | None
+    ) -> list[_Candidate]:
         """Every form occurrence at every word; exclude phrases get form_index < 0."""
         root = self.root
         found: list[_Candidate] = []
@@ -256,7 +283,9 @@ class TermMatcher:
             for reading, clitic_length in readings:
                 node = root.get(reading)
                 if node is not None:
-                    self._walk(norm, word_matches, words, index, node, word_start, word_start + clitic_length, found)
+                    self._walk(
+                        norm, word_matches, words, index, node, word_start, word_start + clitic_length, found, lines
+                    )
             # A proclitic written apart from its term by quotes or a hashtag sign.
             if word in PROCLITIC_SET and index + 1 < count:
                 gap = norm[word_matches[index].end() : word_matches[index + 1].start()]
@@ -264,7 +293,15 @@ class TermMatcher:
                     node = root.get(words[index + 1])
                     if node is not None:
                         self._walk(
-                            norm, word_matches, words, index + 1, node, word_start, word_matches[index + 1].start(), found
+                            norm,
+                            word_matches,
+                            words,
+                            index + 1,
+                            node,
+                            word_start,
+                            word_matches[index + 1].start(),
+                            found,
+                            lines,
                         )
         return found
 
@@ -278,8 +315,13 @@ class TermMatcher:
         surface_start: int,
         term_start: int,
         found: list[_Candidate],
+        lines: NormalizedText | None,
     ) -> None:
-        """Follow the trie from the word at ``index`` as far as the text allows."""
+        """Follow the trie from the word at ``index`` as far as the text allows.
+
+        ``lines`` is the normalized text when the original has line breaks
+        (a gap that crossed one is a space now), else None.
+        """
         count = len(words)
         while True:
             payloads = node.get(_PAYLOADS)
@@ -294,7 +336,13 @@ class TermMatcher:
             next_node = node.get(words[index])
             if next_node is None:
                 return
-            if not TERM_GAP_RE.fullmatch(norm, word_matches[index - 1].end(), word_matches[index].start()):
+            gap_start = word_matches[index - 1].end()
+            gap_end = word_matches[index].start()
+            if not TERM_GAP_RE.fullmatch(norm, gap_start, gap_end):
+                return
+            if lines is not None and LINE_BREAK_RE.search(
+                lines.original, lines.to_original(gap_start), lines.to_original(gap_end)
+            ):
                 return
             node = next_node
 

@@ -131,10 +131,17 @@ def test_positions_in_decoded_characters(workdir: Path, data: bytes, expected: t
     assert (row["line"], row["column"], row["start"]) == expected
 
 
-def test_term_across_a_line_break_shows_on_one_line(workdir: Path) -> None:
-    (workdir / "input.txt").write_text("قاعدة\nالقيارة", encoding="utf-8")
+def test_term_across_a_tab_shows_on_one_line(workdir: Path) -> None:
+    (workdir / "input.txt").write_text("قاعدة\tالقيارة", encoding="utf-8")
     result = invoke(["terms", "input.txt"])
     assert result.stdout.splitlines()[0] == "input.txt:1:1  قاعدة القيارة  →  Qayyarah base"
+
+
+def test_a_line_break_ends_a_term(workdir: Path) -> None:
+    (workdir / "input.txt").write_text("قاعدة\nالقيارة\n", encoding="utf-8")
+    result = invoke(["terms", "input.txt"])
+    assert result.exit_code == 0
+    assert "Qayyarah base" not in result.stdout
 
 
 @pytest.mark.parametrize("output_format", ["text", "json"])
