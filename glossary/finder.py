@@ -31,7 +31,7 @@ from itertools import compress
 from typing import Any, NamedTuple
 
 from glossary.model import Entry, Glossary
-from glossary.normalize import NormalizedText, normalize_arabic, normalize_with_map
+from glossary.normalize import DELETED, WHITESPACE, NormalizedText, normalize_arabic, normalize_with_map
 
 # A word is a run of letters and digits in normalized text. The underscore is
 # not a word character: in hashtags (#الحشد_الشعبي) it stands for a space.
@@ -109,6 +109,10 @@ TERM_GAP_RE = re.compile(
 # runs across one (a heading and the paragraph under it are two phrases).
 LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 LINE_BREAK_RE = re.compile(f"[{LINE_BREAKS}]")
+# A whitespace run (with deleted marks inside) that holds a line break: it
+# normalizes to one space, at the normalized offset of its first whitespace.
+_BREAKING_RUN_RE = re.compile(f"[{re.escape(WHITESPACE + DELETED)}]*[{LINE_BREAKS}]")
+_WHITESPACE_RE = re.compile(f"[{re.escape(WHITESPACE)}]")
 
 # The text of a word match (Match.group as a function, for map()).
 _MATCHED_TEXT = re.Match.group
@@ -240,10 +244,7 @@ class TermMatcher:
         # a Python loop over them costs more than all the matching.
         word_matches = list(WORD_RE.finditer(norm))
         words = list(map(_MATCHED_TEXT, word_matches))
-        # Most texts are one line (a segment, a paragraph): only texts with a
-        # line break pay for looking at the original text of each gap.
-        lines = normalized if LINE_BREAK_RE.search(text) else None
-        candidates = self._candidates(norm, word_matches, words, lines)
+        candidates = self._candidates(norm, word_matches, words, _line_break_spaces(normalized))
         if not candidates:
             return []
         if self.has_excludes:
@@ -267,7 +268,7 @@ class TermMatcher:
         return occurrences
 
     def _candidates(
-        self, norm: str, word_matches: list[re.Match[str]], words: list[str], lines: NormalizedText | None
+        self, norm: str, word_matches: list[re.Match[str]], words: list[str], breaks: frozenset[int]
     ) -> list[_Candidate]:
         """Every form occurrence at every word; exclude phrases get form_index < 0."""
         root = self.root
@@ -284,7 +285,7 @@ class TermMatcher:
                 node = root.get(reading)
                 if node is not None:
                     self._walk(
-                        norm, word_matches, words, index, node, word_start, word_start + clitic_length, found, lines
+                        norm, word_matches, words, index, node, word_start, word_start + clitic_length, found, breaks
                     )
             # A proclitic written apart from its term by quotes or a hashtag sign.
             if word in PROCLITIC_SET and index + 1 < count:
@@ -301,7 +302,7 @@ class TermMatcher:
                             word_start,
                             word_matches[index + 1].start(),
                             found,
-                            lines,
+                            breaks,
                         )
         return found
 
@@ -315,12 +316,11 @@ class TermMatcher:
         surface_start: int,
         term_start: int,
         found: list[_Candidate],
-        lines: NormalizedText | None,
+        breaks: frozenset[int],
     ) -> None:
         """Follow the trie from the word at ``index`` as far as the text allows.
 
-        ``lines`` is the normalized text when the original has line breaks
-        (a gap that crossed one is a space now), else None.
+        ``breaks`` holds the normalized offsets of the spaces that were line breaks.
         """
         count = len(words)
         while True:
@@ -340,9 +340,7 @@ class TermMatcher:
             gap_end = word_matches[index].start()
             if not TERM_GAP_RE.fullmatch(norm, gap_start, gap_end):
                 return
-            if lines is not None and LINE_BREAK_RE.search(
-                lines.original, lines.to_original(gap_start), lines.to_original(gap_end)
-            ):
+            if breaks and not breaks.isdisjoint(range(gap_start, gap_end)):
                 return
             node = next_node
 
@@ -363,6 +361,24 @@ class TermMatcher:
                     continue
             kept.append(candidate)
         return kept
+
+
+def _line_break_spaces(normalized: NormalizedText) -> frozenset[int]:
+    """Normalized offsets of the spaces that stand for a line break in the original.
+
+    Computed once per text, one offset lookup per line: most texts handed to
+    the finder (a segment, a paragraph) have no line break and cost one scan.
+    """
+    original = normalized.original
+    if not LINE_BREAK_RE.search(original):
+        return frozenset()
+    from_original = normalized.from_original
+    offsets = []
+    for run in _BREAKING_RUN_RE.finditer(original):
+        first_space = _WHITESPACE_RE.search(original, run.start())
+        assert first_space is not None  # the run ends with a line break
+        offsets.append(from_original(first_space.start()))
+    return frozenset(offsets)
 
 
 def _leftmost_longest(candidates: Any) -> list[_Candidate]:

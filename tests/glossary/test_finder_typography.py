@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from glossary.finder import find_terms
+from glossary.finder import LINE_BREAK_RE, find_terms
 from glossary.normalize import normalize_arabic
 from news_typography import COUNTER_CASES, NEWS_GLOSSARY, TRANSPARENT_MARKS, TYPOGRAPHY_CASES
 
@@ -64,3 +64,21 @@ def test_marks_between_words_keep_one_occurrence(
     # (tatweel, bidi) that normalization deletes may or may not be inside.
     assert normalize_arabic(text[occurrence.end : last_word_end]) == ""
     assert normalize_arabic(occurrence.surface).endswith(normalize_arabic(words[-1]))
+
+
+line_break_runs = st.tuples(
+    st.text(alphabet=st.sampled_from([" ", "\t", "\u200f", "\u0640", "\u00a0"]), max_size=3),
+    st.sampled_from(["\n", "\r\n", "\r", "\u2028", "\u2029", "\x85"]),
+    st.text(alphabet=st.sampled_from([" ", "\t", "\u200f", "\u00a0", "\n"]), max_size=3),
+).map("".join)
+
+
+@given(st.sampled_from(MULTIWORD), line_break_runs, st.integers(min_value=0))
+def test_a_line_break_between_words_ends_the_name(term: tuple[int, list[str]], run: str, where: int) -> None:
+    entry_index, words = term
+    cut = 1 + where % (len(words) - 1)
+    text = " ".join(words[:cut]) + run + " ".join(words[cut:])
+    found = find_terms(text, NEWS_GLOSSARY)
+    # Only a shorter form may match, on one side of the break (حزب الدعوة).
+    assert all(not LINE_BREAK_RE.search(o.surface) for o in found)
+    assert all(o.form != NEWS_GLOSSARY.entries[entry_index].sources[0] for o in found)
