@@ -1,21 +1,71 @@
-"""Finding English renderings of glossary terms in a translation.
+"""Finding English renderings of glossary terms in a translation: ONE matcher.
 
-Used by enforcement (is the canonical target there?) and by ``check`` (which
-accepted or avoided rendering did the translator use?). Matching forgives what
-does not change the term: letter case (unless an entry says ``case: exact``),
-curly vs straight apostrophes, the many hyphens and dashes, a possessive 's,
-and a leading "the".
+:class:`RenderingIndex` is the answer to "is this English a rendering of that
+entry?" for enforcement (``translate`` verifies its output with it) and for
+``check`` (which target, accepted or avoided rendering did the translator
+use?); :func:`find_renderings` runs the same matcher over a plain list of
+phrases (bilingual highlighting, locating a rendering to repair). So a
+rendering ``translate`` counts as verified is exactly one ``check`` accepts.
+
+Matching forgives what does not change the term:
+
+* letter case, unless an entry says ``case: exact`` (a sentence-initial
+  capital is still allowed there) or the phrase is an acronym (IS, US, PMF:
+  always exact, or "it is" would be a rendering of IS);
+* curly vs straight apostrophes, and an apostrophe inside a word
+  (Kata'ib = Kata’ib = Kataib; a possessive 's stays outside the word, so
+  "Hezbollah's" is a rendering of Hezbollah);
+* the many hyphens and dashes (non-breaking al‑Muhandis too), or a space, for
+  a hyphen;
+* typography between words: quotes, guillemets and brackets where the phrase
+  has a space or hyphen (Kataib "Hezbollah", Kataib «Hezbollah»);
+* a leading "the".
+
+A match is whole words, not right after a hyphen ("Hezbollah" is not in
+"pro-Hezbollah"); among matches overlapping each other the leftmost, then
+the longest wins, across all the phrases matched together ("Hezbollah"
+inside "Kataib Hezbollah" is not a rendering of Hezbollah).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from itertools import compress
+from typing import NamedTuple, Sequence
+
+from glossary.model import CASE_EXACT, Glossary
 
 APOSTROPHES = "'’‘ʼ`´"
 HYPHENS = "-‐‑‒–—―−"
+# Quotes, guillemets and brackets a translation writes around part of a name.
+QUOTES_AND_BRACKETS = "\"“”„‟‚«»‹›()[]{}"
 _LEADING_THE_RE = re.compile(r"^the\s+", re.IGNORECASE)
+
+# Kinds of rendering an entry lists, in the order they are tried.
+TARGET = "target"
+ACCEPT = "accept"
+AVOID = "avoid"
+
+_KIND_RANK = {TARGET: 0, ACCEPT: 1, AVOID: 2}
+
+# Longer all-capitals phrases are names written in capitals, not abbreviations.
+ACRONYM_MAX_LETTERS = 5
+
+# A word: letters, digits and _ (ʼ, which Unicode counts as a letter, is an
+# apostrophe here), with apostrophes between letters inside it (Kata'ib,
+# Shi’ite) but not a possessive 's, which stays a word of its own.
+_LETTER = "[^\\W\u02bc]"
+WORD_RE = re.compile(
+    f"{_LETTER}+(?:[{re.escape(APOSTROPHES)}](?!s(?!{_LETTER})){_LETTER}+)*"
+)
+# What a word is compared by: apostrophes dropped, and, case-insensitively,
+# casefolded after the few letters that re.IGNORECASE makes equal to an ASCII
+# one but casefold does not (İ, ı).
+_DROP_APOSTROPHES = str.maketrans("", "", APOSTROPHES)
+_FOLD_TABLE = str.maketrans({"\u0130": "i", "\u0131": "i", **{c: None for c in APOSTROPHES}})
+_KEY_SEPARATOR = "\x00"
+_MATCHED_TEXT = re.Match.group  # Match.group as a function, for map()
 
 
 @dataclass(frozen=True)
@@ -27,168 +77,305 @@ class RenderingMatch:
     phrase_index: int
 
 
+class Rendering(NamedTuple):
+    """One rendering of a glossary entry found in a text.
+
+    A named tuple, not a dataclass: a 10 MB check makes tens of thousands,
+    and a tuple is several times cheaper to create.
+    """
+
+    start: int
+    end: int
+    entry_index: int
+    kind: str  # TARGET, ACCEPT or AVOID
+    phrase: str  # as written in the glossary
+
+
+def is_acronym(phrase: str) -> bool:
+    """An all-capitals abbreviation (IS, US, U.S., PMF): matched case-exactly in every entry.
+
+    Matched case-insensitively, "IS" and "US" would be found in every English
+    paragraph ("it is", "told us"), and a missing term would never be reported.
+    """
+    if not phrase.isupper():
+        # A lower-case letter, or no cased letter at all: no acronym (and the
+        # common case costs one C call, not a loop; this runs per rendering).
+        return False
+    letters = [char for char in phrase if char.isalpha()]
+    return 0 < len(letters) <= ACRONYM_MAX_LETTERS and all(char.isupper() for char in letters)
+
+
 def pattern_source(text: str) -> str:
-    """A regex source matching ``text`` with the forgiving rules above (no "the" handling).
+    """A regex source matching ``text``, a phrase's stretch between words, by the rules above.
 
     Apostrophes match any apostrophe; a hyphen matches any dash or a space;
-    whitespace matches any run of whitespace.
+    whitespace matches any run of whitespace; quotes and brackets may stand
+    around a hyphen or space.
     """
+    typography = f"[{re.escape(QUOTES_AND_BRACKETS)}]*"
     parts: list[str] = []
     for char in text:
         if char in APOSTROPHES:
             parts.append(f"[{re.escape(APOSTROPHES)}]")
         elif char in HYPHENS:
             # al-Qaim, al–Qaim, al Qaim: a hyphen may be any dash, or a space.
-            parts.append(f"(?:\\s*[{re.escape(HYPHENS)}]\\s*|\\s+)")
+            parts.append(f"{typography}(?:\\s*[{re.escape(HYPHENS)}]\\s*|\\s+){typography}")
         elif char.isspace():
-            if parts and parts[-1] == r"\s+":
+            if parts and parts[-1].endswith("\\s+" + typography):
                 continue
-            parts.append(r"\s+")
+            parts.append(f"{typography}\\s+{typography}")
         else:
             parts.append(re.escape(char))
     return "".join(parts)
 
 
-def _phrase_pattern(phrase: str) -> str:
-    return pattern_source(_LEADING_THE_RE.sub("", phrase.strip()))
+_SOURCE_PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
-# Where a word starts, for the lookbehind of every phrase pattern: not after a
-# word character or a dash ("Hezbollah" is not found in "pro-Hezbollah").
-_BOUNDARY = rf"(?<![\w{re.escape(HYPHENS)}])"
-# Separators that Unicode counts as letters (ʼ, the modifier letter
-# apostrophe): "Hezbollah's" matches "Hezbollahʼs", one word to ``\w``.
-_WORD_CHAR_SEPARATORS = "".join(c for c in APOSTROPHES + HYPHENS if re.match(r"\w", c))
-# A phrase's first word, as dispatch sees it.
-_FIRST_WORD_RE = re.compile(rf"[^\W{_WORD_CHAR_SEPARATORS}]+")
-# The only non-ASCII characters that ``re.IGNORECASE`` makes equal to an ASCII
-# letter (found by trying every code point), each with that letter.
-_ASCII_CASE_FOLDS = {"\u0130": "i", "\u0131": "i", "\u212a": "k", "\u017f": "s"}
-_ASCII_CASE_FOLD_TABLE = str.maketrans(_ASCII_CASE_FOLDS)
-# Words of the text that may be an ASCII first word in another case: only
-# there can a phrase starting with an ASCII word match. Other words (Arabic
-# left in the output, "Qayyārah") are skipped by the regex engine, not by Python.
-_ASCII_LIKE_WORD_RE = re.compile(
-    rf"{_BOUNDARY}[A-Za-z0-9_{''.join(_ASCII_CASE_FOLDS)}]+(?![^\W{_WORD_CHAR_SEPARATORS}])"
-)
-# The only non-word character that ``re.IGNORECASE`` makes equal to word
-# characters (found by trying every code point): the combining ypogegrammeni
-# folds to the Greek iota, so a phrase's first word could run on in the text.
-_FOLDS_TO_A_LETTER = "\u0345"
-# From how many phrases on dispatching on the first word is faster than one
-# alternation (measured on English sentences: about even at 20 phrases).
-DISPATCH_MIN_PHRASES = 20
+def _stretch_pattern(stretch: str) -> re.Pattern[str]:
+    cached = _SOURCE_PATTERNS.get(stretch)
+    if cached is None:
+        cached = _SOURCE_PATTERNS[stretch] = re.compile(pattern_source(stretch), re.IGNORECASE)
+    return cached
 
 
-def _alternation(phrases: Sequence[str], order: Sequence[int], flags: int) -> re.Pattern[str]:
-    """One regex trying ``phrases[i]`` for i in ``order``, the first that matches winning."""
-    body = "|".join(f"(?P<p{i}>{_phrase_pattern(phrases[i])})" for i in order)
-    return re.compile(rf"{_BOUNDARY}(?:{body})(?![\w])", flags)
+def _prefix_pattern(prefix: str) -> re.Pattern[str]:
+    key = "\x00prefix" + prefix
+    cached = _SOURCE_PATTERNS.get(key)
+    if cached is None:
+        cached = _SOURCE_PATTERNS[key] = re.compile(f"(?:{pattern_source(prefix)})\\Z", re.IGNORECASE)
+    return cached
 
 
-class _PhraseMatcher:
-    """``find_renderings`` for one tuple of phrases, dispatching on the first word.
+def word_key(word: str) -> str:
+    """How a word is compared case-insensitively (apostrophes dropped, casefolded)."""
+    return word.translate(_FOLD_TABLE).casefold()
 
-    One alternation of every phrase, tried at every word start, costs in
-    proportion to the number of phrases: enforcement verifies all ~115 of the seed glossary in
-    every output. A phrase starting with an ASCII word W can only match where
-    the text's word is W in another case: W is followed by a non-word character,
-    ʼ or the end, and an ASCII letter is case-equal only to its other case and
-    to the few letters of ``_ASCII_CASE_FOLDS``. So only the phrases starting
-    with that word are tried there. Phrases starting otherwise (punctuation, a
-    non-ASCII letter, which ``re`` may fold to an ASCII one) are searched
-    everywhere. Every regex keeps the order of the full alternation (longest
-    phrase first), so the result is exactly leftmost-longest over all phrases.
+
+# A sentence ends at . ! ? … (not at the dots of an initialism like U.S.);
+# quotes and brackets may sit between it and the next sentence.
+SENTENCE_END_RE = re.compile(r"(?:^|[.!?…])[\"'”’»)\]]*[\s\"'“‘«(\[]*$")
+INITIALISM_END_RE = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,}[\s\"'“‘«(\[]*$")
+
+
+def is_sentence_start(before: str) -> bool:
+    """Whether text following ``before`` begins a sentence (so may be capitalized)."""
+    if not before.strip():
+        return True
+    return bool(SENTENCE_END_RE.search(before)) and not INITIALISM_END_RE.search(before)
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    """One phrase, pre-split into words for the word-level matcher."""
+
+    owner: int  # entry index (find_renderings: 0 for every phrase)
+    order: int  # phrase index, the last tie-breaker
+    kind: str
+    text: str  # as written in the glossary
+    words: tuple[str, ...]  # word_key of each word, or (case_exact) the word minus apostrophes
+    capitalized: str | None  # case_exact: the first word with a capital, allowed at a sentence start
+    gaps: tuple[re.Pattern[str], ...]  # what may stand between word k and k+1
+    prefix: re.Pattern[str] | None  # punctuation before the first word, as in "(ISIS)"
+    suffix: re.Pattern[str] | None  # punctuation after the last word, as in "U.S."
+    case_exact: bool
+
+
+def _split_phrase(
+    owner: int, order: int, kind: str, value: str, case_exact: bool, sentence_capital: bool
+) -> _Phrase | None:
+    """``value`` as a :class:`_Phrase`, or None if it has no word to match."""
+    core = _LEADING_THE_RE.sub("", value.strip())
+    words = list(WORD_RE.finditer(core))
+    if not words:
+        return None
+    gaps = tuple(_stretch_pattern(core[a.end() : b.start()]) for a, b in zip(words, words[1:]))
+    head = core[: words[0].start()]
+    tail = core[words[-1].end() :]
+    if case_exact:
+        texts = tuple(word.group().translate(_DROP_APOSTROPHES) for word in words)
+        first = texts[0]
+        capitalized = first[:1].upper() + first[1:] if sentence_capital and first[:1].upper() != first[:1] else None
+    else:
+        texts = tuple(word_key(word.group()) for word in words)
+        capitalized = None
+    return _Phrase(
+        owner,
+        order,
+        kind,
+        value,
+        texts,
+        capitalized,
+        gaps,
+        _prefix_pattern(head) if head else None,
+        _stretch_pattern(tail) if tail else None,
+        case_exact,
+    )
+
+
+class _WordMatcher:
+    """Phrases found in text word by word: a dict from first word to phrases.
+
+    Most words begin no phrase, and one dict lookup is all they cost; a
+    10,000-entry glossary compiles in milliseconds (no regex per phrase).
     """
 
-    def __init__(
-        self, phrases: tuple[str, ...], case_exact: bool, dispatch_from: int = DISPATCH_MIN_PHRASES
-    ) -> None:
-        self.phrases = phrases
-        self.flags = 0 if case_exact else re.IGNORECASE
-        # Longest first: regex alternation is leftmost-first, so this yields
-        # leftmost-longest matches ("Islamic State group" before "Islamic State").
-        order = sorted(
-            (i for i in range(len(phrases)) if phrases[i].strip()), key=lambda i: -len(phrases[i])
+    def __init__(self, phrases: list[_Phrase]) -> None:
+        self.by_first_word: dict[str, list[_Phrase]] = {}
+        for phrase in phrases:
+            first = phrase.words[0] if not phrase.case_exact else word_key(phrase.words[0])
+            self.by_first_word.setdefault(first, []).append(phrase)
+        for candidates in self.by_first_word.values():
+            # Longest first; the order only matters for speed, not the result.
+            candidates.sort(key=lambda phrase: -len(phrase.text))
+
+    def find(self, text: str, start: int, end: int) -> list[tuple[int, int, _Phrase]]:
+        """Matches in ``text[start:end]``: leftmost, then longest; a span shared by two owners kept for both."""
+        words = list(WORD_RE.finditer(text, start, end))
+        if not words:
+            return []
+        # One C-level pass for all the keys: join, fold, split.
+        keys = _KEY_SEPARATOR.join(map(_MATCHED_TEXT, words)).translate(_FOLD_TABLE).casefold().split(_KEY_SEPARATOR)
+        by_first_word = self.by_first_word
+        found: list[tuple[int, int, int, _Phrase]] = []
+        for position in compress(range(len(keys)), map(by_first_word.__contains__, keys)):
+            word_start = words[position].start()
+            for phrase in by_first_word[keys[position]]:
+                span = _match_at(phrase, text, words, keys, position, start, end)
+                if span is not None:
+                    found.append((span[0], span[1], len(phrase.text), phrase))
+        # Per span and owner one phrase: a target over an accept or avoid form
+        # it equals once apostrophes are dropped (Kataib / Kata'ib Hezbollah).
+        found.sort(
+            key=lambda item: (item[0], item[0] - item[1], item[3].owner, _KIND_RANK[item[3].kind], -item[2], item[3].order)
         )
-        self.rank = {i: r for r, i in enumerate(order)}
-        self.by_first_word: dict[str, list[int]] = {}
-        self.anywhere: list[int] = []
-        for i in order:
-            stripped = _LEADING_THE_RE.sub("", phrases[i].strip())
-            first = _FIRST_WORD_RE.match(stripped)
-            if (
-                first is not None
-                and first.group().isascii()
-                and stripped[first.end() : first.end() + 1] != _FOLDS_TO_A_LETTER
-            ):
-                self.by_first_word.setdefault(first.group().lower(), []).append(i)
-            else:
-                self.anywhere.append(i)
-        self.anywhere_pattern = _alternation(phrases, self.anywhere, self.flags) if self.anywhere else None
-        self.word_patterns: dict[str, re.Pattern[str]] = {}
-        # Few phrases: the one alternation beats a Python loop over the words.
-        self.full = _alternation(phrases, order, self.flags) if 0 < len(order) < dispatch_from else None
-
-    def _word_pattern(self, word: str) -> re.Pattern[str]:
-        pattern = self.word_patterns.get(word)
-        if pattern is None:
-            order = sorted(self.by_first_word[word] + self.anywhere, key=self.rank.__getitem__)
-            pattern = self.word_patterns[word] = _alternation(self.phrases, order, self.flags)
-        return pattern
-
-    def find(self, text: str) -> list[RenderingMatch]:
-        matches: list[RenderingMatch] = []
-        if self.full is not None:
-            return [_rendering(match) for match in self.full.finditer(text)]
-        if not self.rank:
-            return matches
-        position = 0  # where the last match ended: matches never overlap
-        anywhere = self.anywhere_pattern
-        pending = anywhere.search(text) if anywhere is not None else None
-        for word in _ASCII_LIKE_WORD_RE.finditer(text):
-            start = word.start()
-            if start < position:
-                continue
-            key = word.group().lower()
-            if key not in self.by_first_word:
-                if key.isascii():
-                    continue
-                key = word.group().translate(_ASCII_CASE_FOLD_TABLE).lower()
-                if key not in self.by_first_word:
-                    continue
-            pattern = self._word_pattern(key)
-            # A phrase found anywhere left of this word comes first.
-            while pending is not None and pending.start() < start:
-                if pending.start() >= position:
-                    matches.append(_rendering(pending))
-                    position = pending.end()
-                assert anywhere is not None
-                pending = anywhere.search(text, position)
-            if start < position:
-                continue
-            match = pattern.match(text, start)
-            if match is not None:
-                matches.append(_rendering(match))
-                position = match.end()
-        while pending is not None:
-            if pending.start() >= position:
-                matches.append(_rendering(pending))
-                position = pending.end()
-            assert anywhere is not None
-            pending = anywhere.search(text, position)
-        return matches
+        kept: list[tuple[int, int, _Phrase]] = []
+        frontier = -1
+        for match_start, match_end, _, phrase in found:
+            if kept and (match_start, match_end) == kept[-1][:2]:
+                same_span = [k for k in kept if k[:2] == (match_start, match_end)]
+                if all(k[2].owner != phrase.owner for k in same_span):
+                    kept.append((match_start, match_end, phrase))
+            elif match_start >= frontier:
+                kept.append((match_start, match_end, phrase))
+                frontier = match_end
+        return kept
 
 
-def _rendering(match: re.Match[str]) -> RenderingMatch:
-    group = match.lastgroup
-    assert group is not None
-    return RenderingMatch(match.start(), match.end(), int(group[1:]))
+def _match_at(
+    phrase: _Phrase,
+    text: str,
+    words: list[re.Match[str]],
+    keys: list[str],
+    position: int,
+    start: int,
+    end: int,
+) -> tuple[int, int] | None:
+    """The span of ``phrase`` matched from word ``position`` on, or None."""
+    count = len(phrase.words)
+    stop = position + count
+    if stop > len(words):
+        return None
+    # The words first, compared all at once (most candidates fail here), then the gaps.
+    if phrase.case_exact:
+        written = tuple(word.group().translate(_DROP_APOSTROPHES) for word in words[position:stop])
+        capital_first = False
+        if written != phrase.words:
+            if phrase.capitalized is None or written != (phrase.capitalized, *phrase.words[1:]):
+                return None
+            capital_first = True
+    elif tuple(keys[position:stop]) != phrase.words:
+        return None
+    for offset in range(1, count):
+        if phrase.gaps[offset - 1].fullmatch(text, words[position + offset - 1].end(), words[position + offset].start()) is None:
+            return None
+    match_start = words[position].start()
+    if phrase.prefix is not None:
+        head = phrase.prefix.search(text, start, match_start)
+        if head is None:
+            return None
+        match_start = head.start()
+    # Where a rendering starts: not after a word character or a dash.
+    if match_start > 0 and (text[match_start - 1] in HYPHENS or _is_word_char(text[match_start - 1])):
+        return None
+    match_end = words[stop - 1].end()
+    if phrase.suffix is not None:
+        tail = phrase.suffix.match(text, match_end, end)
+        if tail is None:
+            return None
+        match_end = tail.end()
+        if match_end < len(text) and _is_word_char(text[match_end]):
+            return None
+    if phrase.case_exact and capital_first and not is_sentence_start(text[start:match_start]):
+        return None
+    return match_start, match_end
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+class RenderingIndex:
+    """Every entry's target, accept and avoid renderings, matched jointly in ONE pass.
+
+    Matching them jointly (leftmost-longest) means a target inside a longer
+    rendering is not counted: "Hezbollah" inside "Kataib Hezbollah" (or
+    inside the avoided "Hizbollah Brigades"). Case: an entry's phrases are
+    case-insensitive unless ``case: exact`` (then a capital first letter is
+    allowed at a sentence start) or the phrase is an acronym (always exact).
+    """
+
+    def __init__(self, glossary: Glossary) -> None:
+        self.entries = glossary.entries
+        phrases: list[_Phrase] = []
+        for index, entry in enumerate(glossary.entries):
+            seen: set[str] = set()
+            for kind, values in ((TARGET, (entry.target,)), (ACCEPT, entry.accept), (AVOID, entry.avoid)):
+                for value in values:
+                    if not value.strip() or value in seen:
+                        continue
+                    seen.add(value)
+                    acronym = is_acronym(value)
+                    exact = entry.case == CASE_EXACT or acronym
+                    phrase = _split_phrase(index, len(phrases), kind, value, exact, not acronym)
+                    if phrase is not None:
+                        phrases.append(phrase)
+        self._matcher = _WordMatcher(phrases)
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[Rendering]:
+        """Renderings in ``text[start:end]``, in text order, overlaps across entries resolved.
+
+        The longest match wins, within an entry (avoid "Al-Taji Camp" over a
+        target inside it) and across entries ("Hizbollah Brigades" is one
+        avoided rendering, not also "Hizbollah"). Two entries sharing one
+        phrase (target of one, accept of another) both keep it.
+        """
+        stop = len(text) if end is None else end
+        return [
+            Rendering(match_start, match_end, phrase.owner, phrase.kind, phrase.text)
+            for match_start, match_end, phrase in self._matcher.find(text, start, stop)
+        ]
+
+
+def excused_avoid(rendering: Rendering, renderings: Sequence[Rendering], entries_present: object) -> bool:
+    """Whether an ``avoid`` rendering is also a target/accept of another entry in the source here.
+
+    Then the words are right for that entry, not a mistake for this one.
+    ``entries_present`` supports ``in`` on entry indexes (a dict or set).
+    """
+    return any(
+        other.start == rendering.start
+        and other.end == rendering.end
+        and other.kind != AVOID
+        and other.entry_index in entries_present  # type: ignore[operator]
+        for other in renderings
+    )
 
 
 @lru_cache(maxsize=4096)
-def _matcher(phrases: tuple[str, ...], case_exact: bool) -> _PhraseMatcher:
-    return _PhraseMatcher(phrases, case_exact)
+def _phrase_matcher(phrases: tuple[str, ...], case_exact: bool) -> _WordMatcher:
+    split = [_split_phrase(0, order, TARGET, phrase, case_exact, False) for order, phrase in enumerate(phrases)]
+    return _WordMatcher([phrase for phrase in split if phrase is not None])
 
 
 def find_renderings(
@@ -196,10 +383,12 @@ def find_renderings(
 ) -> list[RenderingMatch]:
     """Non-overlapping leftmost-longest matches of any of ``phrases`` in ``text``.
 
-    Among phrases matching at the same place the longest phrase (as written)
-    wins; among equally long ones, the first.
+    The same matcher as :class:`RenderingIndex`. Among phrases matching the
+    same span the longest phrase (as written) wins; among equally long ones,
+    the first. A phrase with no word (only punctuation) never matches.
     """
-    return _matcher(tuple(phrases), case_exact).find(text)
+    matcher = _phrase_matcher(tuple(phrases), case_exact)
+    return [RenderingMatch(a, b, phrase.order) for a, b, phrase in matcher.find(text, 0, len(text))]
 
 
 def count_renderings(text: str, phrase: str, case_exact: bool = False) -> int:

@@ -28,14 +28,13 @@ import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import compress
-from typing import Iterable, NamedTuple, Sequence
+from typing import Iterable, Sequence
 
-from glossary.english import HYPHENS, find_renderings, fold_english, pattern_source
+from glossary.english import ACCEPT, AVOID, Rendering, RenderingIndex, excused_avoid, fold_english
 from glossary.errors import InputFileError
 from glossary.finder import TermOccurrence, compile_matcher
 from glossary.findings import ERROR, WARNING, Finding
-from glossary.model import CASE_EXACT, Entry, Glossary
+from glossary.model import Entry, Glossary
 from glossary.normalize import DELETED, LAM_ALEF_LIGATURES, ONE_TO_ONE, NormalizedText, normalize_with_map
 from glossary.textio import read_text
 from glossary.yamlio import collector_paused
@@ -70,19 +69,6 @@ ALIGN_DOCUMENT = "document"
 # (pt-BR, zh_Hant). NAME may itself contain dots (report.v2.ar.txt).
 _LANG_NAME_RE = re.compile(r"^(?P<name>.+)\.(?P<lang>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)\.(?P<ext>[^.]+)$")
 
-# Kinds of rendering an entry lists, in the order they are tried.
-TARGET = "target"
-ACCEPT = "accept"
-AVOID = "avoid"
-
-# An English word, for the cheap pre-filter that picks which entries are worth
-# a regex search in a paragraph (a 10,000-entry glossary must not cost 10,000
-# searches per paragraph).
-_ENGLISH_WORD_RE = re.compile(r"\w+")
-_MATCHED_TEXT = re.Match.group  # Match.group as a function, for map()
-# A phrase of plain words and single spaces (most renderings): split without a regex per word.
-_PLAIN_PHRASE_RE = re.compile(r"\w+(?: \w+)*")
-_WORD_CHAR_RE = re.compile(r"\w")
 
 # Arabic script left in an English target: a run of Arabic-block characters
 # (letters, marks, digits, punctuation), with spaces between its words. It
@@ -101,8 +87,6 @@ _SENTENCE_END_RE = re.compile(r"[.!?\u061f\u06d4]+[\"'»”)]*(?=\s|$)")
 _MIN_WORDS_FOR_CONSISTENCY = 4
 _QUOTE_LIMIT = 60
 _TRAILING_THE_RE = re.compile(r"\bthe\s+$", re.IGNORECASE)
-# Longer all-capitals phrases are names written in capitals, not abbreviations.
-_ACRONYM_MAX_LETTERS = 5
 
 
 # normalize_arabic without its offset map, as one str.translate: segment keys
@@ -300,191 +284,6 @@ def align(source: _Document, target: _Document) -> tuple[str, list[tuple[int, in
     return ALIGN_DOCUMENT, [(0, len(source.text))], [(0, len(target.text))]
 
 
-# ---------------------------------------------------------------- rendering index
-
-
-class _Rendering(NamedTuple):
-    """One rendering found in a target: span in the document, entry, kind.
-
-    A named tuple, not a dataclass: a 10 MB check makes tens of thousands,
-    and a tuple is several times cheaper to create.
-    """
-
-    start: int
-    end: int
-    entry_index: int
-    kind: str  # TARGET, ACCEPT or AVOID
-    phrase: str  # as written in the glossary
-
-
-def is_acronym(phrase: str) -> bool:
-    """An all-capitals abbreviation (IS, US, U.S., PMF): matched case-exactly in every entry.
-
-    Matched case-insensitively, "IS" and "US" would be found in every English
-    paragraph ("it is", "told us"), and a missing term would never be reported.
-    """
-    if not phrase.isupper():
-        # A lower-case letter, or no cased letter at all: no acronym (and the
-        # common case costs one C call, not a loop; this runs per rendering).
-        return False
-    letters = [char for char in phrase if char.isalpha()]
-    return 0 < len(letters) <= _ACRONYM_MAX_LETTERS and all(char.isupper() for char in letters)
-
-
-@dataclass(frozen=True)
-class _Phrase:
-    """One rendering, pre-split into words for the word-level matcher."""
-
-    entry_index: int
-    kind: str
-    text: str  # as written in the glossary
-    words: tuple[str, ...]  # lower-cased unless case_exact
-    gaps: tuple[re.Pattern[str], ...]  # what may stand between word k and k+1
-    suffix: re.Pattern[str] | None  # trailing punctuation, as in "U.S."
-    case_exact: bool
-
-
-class _RenderingIndex:
-    """Every entry's renderings, found in English text word by word.
-
-    This is :func:`glossary.english.find_renderings` (the reference; a test
-    checks they agree) rebuilt for a whole glossary at once: that function
-    compiles one regex per phrase set, and compiling 10,000 entries' regexes
-    costs seconds, while a dict from first word to phrases costs nothing.
-    Same rules: case-insensitive unless ``case: exact`` (or an acronym), any
-    apostrophe for an apostrophe, any dash or a space for a hyphen, an
-    optional leading "the", whole words only, not right after a hyphen.
-    """
-
-    def __init__(self, glossary: Glossary) -> None:
-        self.by_first_word: dict[str, list[_Phrase]] = {}
-        # Phrases the word matcher cannot take (they begin with punctuation):
-        # entry index -> (phrases, kinds, case_exact), searched with find_renderings.
-        self.fallback: list[tuple[int, tuple[str, ...], tuple[str, ...], bool]] = []
-        for index, entry in enumerate(glossary.entries):
-            seen: set[str] = set()
-            for kind, values in ((TARGET, (entry.target,)), (ACCEPT, entry.accept), (AVOID, entry.avoid)):
-                for value in values:
-                    if not value.strip() or value in seen:
-                        continue
-                    seen.add(value)
-                    exact = entry.case == CASE_EXACT or is_acronym(value)
-                    phrase = _split_phrase(index, kind, value, exact)
-                    if phrase is None:
-                        self.fallback.append((index, (value,), (kind,), exact))
-                    else:
-                        self.by_first_word.setdefault(phrase.words[0].lower(), []).append(phrase)
-        for phrases in self.by_first_word.values():
-            # Longest first, as find_renderings orders its alternatives.
-            phrases.sort(key=lambda phrase: -len(phrase.text))
-
-    def find(self, text: str, start: int, end: int) -> list[_Rendering]:
-        """Renderings in ``text[start:end]``: leftmost-longest, overlaps across entries resolved.
-
-        The longest match wins, within an entry (avoid "Al-Taji Camp" over a
-        target inside it) and across entries ("Hizbollah Brigades" is one
-        avoided rendering, not also "Hizbollah"). Two entries sharing one
-        phrase (target of one, accept of another) both keep it.
-        """
-        # One C-level scan and maps: most words begin no rendering, and a set
-        # lookup over them is all they cost.
-        words = list(_ENGLISH_WORD_RE.finditer(text, start, end))
-        lowered = list(map(str.lower, map(_MATCHED_TEXT, words)))
-        by_first_word = self.by_first_word
-        hits = list(compress(range(len(lowered)), map(by_first_word.__contains__, lowered)))
-        found: list[tuple[int, int, int, _Phrase]] = []
-        for position in hits:
-            phrases = by_first_word[lowered[position]]
-            word_start = words[position].start()
-            if word_start > 0 and text[word_start - 1] in HYPHENS:
-                continue
-            for phrase in phrases:
-                match_end = _match_at(phrase, text, words, lowered, position, end)
-                if match_end is not None:
-                    found.append((word_start, match_end, len(phrase.text), phrase))
-        for entry_index, values, kinds, exact in self.fallback:
-            for match in find_renderings(text[start:end], values, exact):
-                value = values[match.phrase_index]
-                fallback = _Phrase(entry_index, kinds[match.phrase_index], value, (), (), None, exact)
-                found.append((start + match.start, start + match.end, len(value), fallback))
-        found.sort(key=lambda item: (item[0], -(item[1] - item[0]), -item[2], item[3].entry_index))
-        kept: list[_Rendering] = []
-        frontier = -1
-        for match_start, match_end, _, phrase in found:
-            if kept and (match_start, match_end) == (kept[-1].start, kept[-1].end):
-                if all(k.entry_index != phrase.entry_index for k in kept if (k.start, k.end) == (match_start, match_end)):
-                    kept.append(_Rendering(match_start, match_end, phrase.entry_index, phrase.kind, phrase.text))
-            elif match_start >= frontier:
-                kept.append(_Rendering(match_start, match_end, phrase.entry_index, phrase.kind, phrase.text))
-                frontier = match_end
-        return kept
-
-
-_LEADING_THE_RE = re.compile(r"^the\s+", re.IGNORECASE)
-_GAP_PATTERNS: dict[str, re.Pattern[str]] = {}
-
-
-def _gap_pattern(gap: str) -> re.Pattern[str]:
-    """The text a phrase's non-word stretch may match (the rules of glossary.english)."""
-    cached = _GAP_PATTERNS.get(gap)
-    if cached is None:
-        cached = _GAP_PATTERNS[gap] = re.compile(pattern_source(gap))
-    return cached
-
-
-def _split_phrase(entry_index: int, kind: str, value: str, case_exact: bool) -> _Phrase | None:
-    core = _LEADING_THE_RE.sub("", value.strip())
-    if _PLAIN_PHRASE_RE.fullmatch(core):
-        # The general path below gives the same result; this one is cheaper,
-        # and a 10,000-entry glossary has tens of thousands of phrases.
-        plain_words = core.split(" ")
-        return _Phrase(
-            entry_index,
-            kind,
-            value,
-            tuple(plain_words) if case_exact else tuple(word.lower() for word in plain_words),
-            (_gap_pattern(" "),) * (len(plain_words) - 1),
-            None,
-            case_exact,
-        )
-    words = list(_ENGLISH_WORD_RE.finditer(core))
-    if not words or words[0].start() > 0:
-        return None
-    gaps = tuple(_gap_pattern(core[a.end() : b.start()]) for a, b in zip(words, words[1:]))
-    tail = core[words[-1].end() :]
-    texts = tuple(word.group() if case_exact else word.group().lower() for word in words)
-    return _Phrase(entry_index, kind, value, texts, gaps, _gap_pattern(tail) if tail else None, case_exact)
-
-
-def _match_at(
-    phrase: _Phrase, text: str, words: list[re.Match[str]], lowered: list[str], position: int, end: int
-) -> int | None:
-    """End offset of ``phrase`` matched from word ``position`` on, or None."""
-    count = len(phrase.words)
-    stop = position + count
-    if stop > len(words):
-        return None
-    # The words first, compared all at once (most candidates fail here), then the gaps between them.
-    if phrase.case_exact:
-        if tuple(word.group() for word in words[position:stop]) != phrase.words:
-            return None
-    elif tuple(lowered[position:stop]) != phrase.words:
-        return None
-    for offset in range(1, count):
-        gap = phrase.gaps[offset - 1].fullmatch(text, words[position + offset - 1].end(), words[position + offset].start())
-        if gap is None:
-            return None
-    match_end = words[position + count - 1].end()
-    if phrase.suffix is not None:
-        tail = phrase.suffix.match(text, match_end, end)
-        if tail is None:
-            return None
-        match_end = tail.end()
-        if match_end < len(text) and _WORD_CHAR_RE.match(text, match_end):
-            return None
-    return match_end
-
-
 # ---------------------------------------------------------------- checking
 
 
@@ -513,7 +312,7 @@ class _SegmentRecord:
     target: _Document
     target_start: int
     target_end: int
-    renderings: list[_Rendering]
+    renderings: list[Rendering]
 
     def target_key(self) -> str:
         return _masked_key(self.target.text, self.target_start, self.target_end, self.renderings)
@@ -554,7 +353,7 @@ def check_texts(pairs: Sequence[PairText], glossary: Glossary, strict_counts: bo
 
 
 def _check_all(pairs: Sequence[PairText], glossary: Glossary, strict_counts: bool) -> list[Finding]:
-    index = _RenderingIndex(glossary)
+    index = RenderingIndex(glossary)
     collected = _Collected()
     for pair in pairs:
         _check_pair(pair, glossary, index, strict_counts, collected)
@@ -564,7 +363,7 @@ def _check_all(pairs: Sequence[PairText], glossary: Glossary, strict_counts: boo
 
 
 def _check_pair(
-    pair: PairText, glossary: Glossary, index: _RenderingIndex, strict_counts: bool, collected: _Collected
+    pair: PairText, glossary: Glossary, index: RenderingIndex, strict_counts: bool, collected: _Collected
 ) -> None:
     source = _Document(pair.source_path, pair.source_text)
     target = _Document(pair.target_path, pair.target_text)
@@ -616,7 +415,7 @@ def _check_pair(
         out.extend(_avoided(renderings, terms_here, target, glossary))
         located = mode != ALIGN_DOCUMENT
         target_line, target_column = target.position(target_start)
-        renderings_by_entry: dict[int, list[_Rendering]] = {}
+        renderings_by_entry: dict[int, list[Rendering]] = {}
         for rendering in renderings:
             renderings_by_entry.setdefault(rendering.entry_index, []).append(rendering)
         for entry_index, terms in terms_here.items():
@@ -678,22 +477,13 @@ def _source_where(source: _Document, first: TermOccurrence, located: bool) -> st
 
 
 def _avoided(
-    renderings: list[_Rendering], terms_here: dict[int, list[TermOccurrence]], target: _Document, glossary: Glossary
+    renderings: list[Rendering], terms_here: dict[int, list[TermOccurrence]], target: _Document, glossary: Glossary
 ) -> list[Finding]:
     findings: list[Finding] = []
     for rendering in renderings:
         if rendering.kind != AVOID:
             continue
-        # The same words may be an accepted rendering of another term that is
-        # in the source here; then they are not a mistake.
-        shared = any(
-            other.start == rendering.start
-            and other.end == rendering.end
-            and other.kind != AVOID
-            and other.entry_index in terms_here
-            for other in renderings
-        )
-        if shared:
+        if excused_avoid(rendering, renderings, terms_here):
             continue
         entry = glossary.entries[rendering.entry_index]
         line, column = target.position(rendering.start)
@@ -731,7 +521,7 @@ def _record_segments(
     target: _Document,
     source_span: tuple[int, int],
     target_span: tuple[int, int],
-    renderings: list[_Rendering],
+    renderings: list[Rendering],
 ) -> None:
     """Remember aligned texts (sentences when both sides split alike) for the repeated-text rule."""
     source_sentences = _sentences(source.text, *source_span)
@@ -760,7 +550,7 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _masked_key(text: str, start: int, end: int, renderings: list[_Rendering]) -> str:
+def _masked_key(text: str, start: int, end: int, renderings: list[Rendering]) -> str:
     """The translation as a comparison key, glossary renderings replaced by their entry.
 
     Differences in glossary terms have their own rules; this one is about the

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Iterable, Sequence
 
-from glossary.english import find_renderings, fold_english
+from glossary.english import AVOID, TARGET, RenderingIndex, excused_avoid, find_renderings, fold_english, is_sentence_start
 from glossary.errors import EngineError
 from glossary.finder import TermOccurrence, find_terms
-from glossary.model import CASE_EXACT, Entry, Glossary
+from glossary.model import Entry, Glossary
 from translator.engine import DecodeRequest, DecodeResult, Engine, Span
 
 NATIVE = "native"
@@ -47,10 +47,6 @@ LEAD_IN_WORDS = frozenset(
 )
 ARTICLES_RE = re.compile(r"(?<![\w'’-])(a|an|the)(\s+)$", re.IGNORECASE)
 LEADING_THE_RE = re.compile(r"^the\s+", re.IGNORECASE)
-# A sentence ends at . ! ? … (not at the dots of an initialism like U.S.);
-# quotes and brackets may sit between it and the next sentence.
-SENTENCE_END_RE = re.compile(r"(?:^|[.!?…])[\"'”’»)\]]*[\s\"'“‘«(\[]*$")
-INITIALISM_END_RE = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,}[\s\"'“‘«(\[]*$")
 # Letters whose English name starts with a vowel sound: "an IS fighter", "an MP".
 VOWEL_SOUND_LETTER_NAMES = frozenset("AEFHILMNORSX")
 # Words starting with u/eu/o pronounced with a consonant ("a unit", "a US base", "a one-day").
@@ -131,7 +127,7 @@ def translate_segments(
     ]
     if glossary is None or not any(occurrences_per_segment):
         return _translate_plain(sources, engine)
-    index = _RenderingIndex(glossary)
+    index = _Verifier(glossary)
     segments = [
         _Segment(position, source, occurrences, index)
         for position, (source, occurrences) in enumerate(zip(sources, occurrences_per_segment))
@@ -208,63 +204,34 @@ class _Tally:
     avoid: dict[int, list[Span]]
 
 
-class _RenderingIndex:
-    """Every target and avoid phrase of the glossary, matched in ONE pass.
+class _Verifier:
+    """Where each entry's canonical and avoid renderings are in an output.
 
-    Matching them jointly (leftmost-longest) means a target inside a longer
-    rendering is not counted: "Hezbollah" inside "Kataib Hezbollah", "coalition
-    forces" inside "international coalition forces".
+    The matching is :class:`glossary.english.RenderingIndex`, the one ``check``
+    uses: a rendering counted canonical here is one ``check`` accepts.
     """
 
     def __init__(self, glossary: Glossary) -> None:
-        self.entries = glossary.entries
-        phrases: list[str] = []
-        owners: list[list[tuple[int, bool]]] = []
-        by_key: dict[str, int] = {}
-        for entry_index, entry in enumerate(glossary.entries):
-            for phrase, is_avoid in [(entry.target, False), *((a, True) for a in entry.avoid)]:
-                key = fold_english(phrase)
-                if not key:
-                    continue
-                if key not in by_key:
-                    by_key[key] = len(phrases)
-                    phrases.append(phrase)
-                    owners.append([])
-                owners[by_key[key]].append((entry_index, is_avoid))
-        self.phrases = tuple(phrases)
-        self.owners = owners
+        self.index = RenderingIndex(glossary)
 
-    def tally(self, text: str) -> _Tally:
+    def tally(self, text: str, entries_present: dict[int, list[int]]) -> _Tally:
         canonical: dict[int, list[Span]] = {}
         avoid: dict[int, list[Span]] = {}
-        for match in find_renderings(text, self.phrases):
-            for entry_index, is_avoid in self.owners[match.phrase_index]:
-                span = (match.start, match.end)
-                if is_avoid:
-                    avoid.setdefault(entry_index, []).append(span)
-                elif self._case_ok(text, span, entry_index):
-                    canonical.setdefault(entry_index, []).append(span)
+        renderings = self.index.find(text)
+        for rendering in renderings:
+            span = (rendering.start, rendering.end)
+            if rendering.kind == TARGET:
+                canonical.setdefault(rendering.entry_index, []).append(span)
+            elif rendering.kind == AVOID and not excused_avoid(rendering, renderings, entries_present):
+                avoid.setdefault(rendering.entry_index, []).append(span)
         return _Tally(canonical, avoid)
-
-    def _case_ok(self, text: str, span: Span, entry_index: int) -> bool:
-        entry = self.entries[entry_index]
-        if entry.case != CASE_EXACT:
-            return True
-        found = text[span[0] : span[1]]
-        if find_renderings(found, (entry.target,), case_exact=True):
-            return True
-        # A sentence-initial capital does not break "case: exact" (al-Qaim → Al-Qaim).
-        target = LEADING_THE_RE.sub("", entry.target)
-        return _is_sentence_start(text[: span[0]]) and bool(
-            find_renderings(found, (target[:1].upper() + target[1:],), case_exact=True)
-        )
 
 
 class _Segment:
     """The repair state of one segment; the output only ever gets better."""
 
     def __init__(
-        self, position: int, source: str, occurrences: list[TermOccurrence], index: _RenderingIndex
+        self, position: int, source: str, occurrences: list[TermOccurrence], index: _Verifier
     ) -> None:
         self.position = position
         self.source = source
@@ -297,7 +264,7 @@ class _Segment:
     def start(self, result: DecodeResult) -> None:
         self.decodes = 1
         self.text, self.result = result.text, result
-        tally = self.index.tally(self.text)
+        tally = self.index.tally(self.text, self.by_entry)
         counts = self.verified_counts(tally)
         for entry_index, members in self.by_entry.items():
             count = counts[entry_index]
@@ -320,7 +287,7 @@ class _Segment:
     def consider(self, text: str, result: DecodeResult | None, method: str, target: int) -> bool:
         """Keep ``text`` if it verifies more occurrences and breaks none."""
         before = {e: sum(1 for m in members if self.methods[m]) for e, members in self.by_entry.items()}
-        counts = self.verified_counts(self.index.tally(text))
+        counts = self.verified_counts(self.index.tally(text, self.by_entry))
         if any(counts[e] < before[e] for e in before) or sum(counts.values()) <= sum(before.values()):
             return False
         self.text, self.result = text, result
@@ -374,7 +341,7 @@ class _Segment:
 
     def _canonical_spans(self) -> list[Span]:
         """Canonical renderings of this segment's entries: no repair may touch them."""
-        canonical = self.index.tally(self.text).canonical
+        canonical = self.index.tally(self.text, self.by_entry).canonical
         return [span for entry_index in self.by_entry for span in canonical.get(entry_index, [])]
 
     def _term_source_tokens(self, member: int) -> set[int]:
@@ -483,7 +450,7 @@ class _Segment:
         entry_index = self.occurrences[member].entry_index
         entry = self.occurrences[member].entry
         taken = self._canonical_spans()
-        spans = list(self.index.tally(self.text).avoid.get(entry_index, []))
+        spans = list(self.index.tally(self.text, self.by_entry).avoid.get(entry_index, []))
         # An accepted rendering inside the target ("the coalition" in "international
         # coalition") may be a piece of a mangled rendering, not a rendering.
         accept = _outside_accepts(entry)
@@ -669,12 +636,6 @@ def _skip_lead_in(text: str, position: int) -> int:
         position += match.end()
 
 
-def _is_sentence_start(before: str) -> bool:
-    if not before.strip():
-        return True
-    return bool(SENTENCE_END_RE.search(before)) and not INITIALISM_END_RE.search(before)
-
-
 def _join_at_seam(before: str, phrase: str) -> str:
     """``before`` followed by ``phrase``, with the article and capital fixed at the seam.
 
@@ -699,7 +660,7 @@ def _join_at_seam(before: str, phrase: str) -> str:
                 wanted = wanted.capitalize()
             before = before[: article.start(1)] + wanted + article.group(2)
         return before + phrase
-    if _is_sentence_start(before):
+    if is_sentence_start(before):
         phrase = _capitalize(phrase)
     return before + phrase
 

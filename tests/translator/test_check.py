@@ -19,8 +19,8 @@ from translator.check import (
     check_paths,
     check_texts,
     find_pairs,
-    is_acronym,
 )
+from glossary.english import is_acronym
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "check"
 
@@ -403,7 +403,7 @@ def test_avoided_rendering_position_points_at_it(before: str, after: str, newlin
     assert line[(findings[0].column or 0) - 1:].startswith("Al-Taji Camp")
 
 
-# --- the word-level matcher agrees with glossary.english.find_renderings (the reference)
+# --- the glossary-wide index agrees with find_renderings on one phrase (acronyms exact)
 
 _PHRASES = ["Camp Taji", "Taji base", "Al-Taji Camp", "U.S.-led coalition", "Kata'ib Hezbollah", "the coalition",
             "COVID-19", "al-Qaim base", "Islamic State group", "Islamic State"]
@@ -418,11 +418,10 @@ _TOKENS = ["Camp", "camp", "Taji", "base", "Al", "al", "-", "–", "U.S.", "US",
     phrase=st.sampled_from(_PHRASES),
 )
 def test_word_matcher_agrees_with_find_renderings(tokens: list[str], joins: list[str], phrase: str) -> None:
-    from glossary.english import find_renderings
-    from translator.check import _RenderingIndex
+    from glossary.english import RenderingIndex, find_renderings
 
     text = "".join(token + join for token, join in zip(tokens, joins))
     glossary = Glossary(entries=(Entry(sources=("س",), target=phrase),))
-    found = [(r.start, r.end) for r in _RenderingIndex(glossary).find(text, 0, len(text))]
+    found = [(r.start, r.end) for r in RenderingIndex(glossary).find(text, 0, len(text))]
     expected = [(m.start, m.end) for m in find_renderings(text, [phrase], case_exact=is_acronym(phrase))]
     assert found == expected
