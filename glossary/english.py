@@ -112,7 +112,8 @@ def pattern_source(text: str) -> str:
     whitespace matches any run of whitespace; quotes and brackets may stand
     around a hyphen or space.
     """
-    typography = f"[{re.escape(QUOTES_AND_BRACKETS)}]*"
+    # Single quotes are apostrophes too: between words they are quotes.
+    typography = f"[{re.escape(QUOTES_AND_BRACKETS + APOSTROPHES)}]*"
     parts: list[str] = []
     for char in text:
         if char in APOSTROPHES:
@@ -130,6 +131,8 @@ def pattern_source(text: str) -> str:
 
 
 _SOURCE_PATTERNS: dict[str, re.Pattern[str]] = {}
+# Where a rendering may start: not after a word character or a dash.
+_BOUNDARY = f"(?<![\\w{re.escape(HYPHENS)}])"
 
 
 def _stretch_pattern(stretch: str) -> re.Pattern[str]:
@@ -140,10 +143,22 @@ def _stretch_pattern(stretch: str) -> re.Pattern[str]:
 
 
 def _prefix_pattern(prefix: str) -> re.Pattern[str]:
+    """Punctuation before a phrase's first word, ending where that word starts (search up to it)."""
     key = "\x00prefix" + prefix
     cached = _SOURCE_PATTERNS.get(key)
     if cached is None:
-        cached = _SOURCE_PATTERNS[key] = re.compile(f"(?:{pattern_source(prefix)})\\Z", re.IGNORECASE)
+        cached = _SOURCE_PATTERNS[key] = re.compile(
+            f"{_BOUNDARY}(?:{pattern_source(prefix)})\\Z", re.IGNORECASE
+        )
+    return cached
+
+
+def _suffix_pattern(suffix: str) -> re.Pattern[str]:
+    """Punctuation after a phrase's last word, not running into a word."""
+    key = "\x00suffix" + suffix
+    cached = _SOURCE_PATTERNS.get(key)
+    if cached is None:
+        cached = _SOURCE_PATTERNS[key] = re.compile(f"(?:{pattern_source(suffix)})(?!\\w)", re.IGNORECASE)
     return cached
 
 
@@ -208,7 +223,7 @@ def _split_phrase(
         capitalized,
         gaps,
         _prefix_pattern(head) if head else None,
-        _stretch_pattern(tail) if tail else None,
+        _suffix_pattern(tail) if tail else None,
         case_exact,
     )
 
@@ -295,8 +310,8 @@ def _match_at(
         if head is None:
             return None
         match_start = head.start()
-    # Where a rendering starts: not after a word character or a dash.
-    if match_start > 0 and (text[match_start - 1] in HYPHENS or _is_word_char(text[match_start - 1])):
+    elif match_start > 0 and (text[match_start - 1] in HYPHENS or _is_word_char(text[match_start - 1])):
+        # Not after a word character or a dash ("pro-Hezbollah").
         return None
     match_end = words[stop - 1].end()
     if phrase.suffix is not None:
@@ -304,8 +319,6 @@ def _match_at(
         if tail is None:
             return None
         match_end = tail.end()
-        if match_end < len(text) and _is_word_char(text[match_end]):
-            return None
     if phrase.case_exact and capital_first and not is_sentence_start(text[start:match_start]):
         return None
     return match_start, match_end
