@@ -172,6 +172,10 @@ class FakeEngine:
             choices = [*entry.avoid, mangle(target, banned_keys)]
         elif self.term_style == "recase":
             choices = [target.lower() if target != target.lower() else target.title()]
+        elif self.term_style == "typography":
+            # How newsrooms write names: quotes around part of it, curly apostrophes.
+            words = target.replace("'", "’").split(" ")
+            choices = [" ".join(words[:-1]) + ' "' + words[-1] + '"' if len(words) > 1 else f"“{words[0]}”"]
         elif self.term_style == "transliterate":
             spelled = transliterate(target)
             choices = [spelled if spelled != target else mangle(target, banned_keys)]
@@ -280,6 +284,7 @@ def engine_variants(glossary: Glossary) -> dict[str, FakeEngine]:
         "avoid-variants": FakeEngine(glossary, term_style="avoid"),
         "recases": FakeEngine(glossary, term_style="recase"),
         "transliterates": FakeEngine(glossary, term_style="transliterate"),
+        "typography": FakeEngine(glossary, term_style="typography"),
         "ignores-prefix": FakeEngine(glossary, term_style="avoid", honour_prefix=False),
         "ignores-bans": FakeEngine(glossary, term_style="avoid", honour_bans=False),
         "garbage-attention": FakeEngine(glossary, term_style="transliterate", garbage_attention=True),
