@@ -176,25 +176,45 @@ def encode_like(text: str, like: DecodedText | None) -> bytes:
         return text.encode("utf-8")
 
 
+def resolve_links(path: str | os.PathLike[str]) -> Path:
+    """The file ``path`` names once every symbolic link on the way is followed (chains too).
+
+    ``path`` unchanged when it is no link. A dangling link gives the missing
+    path it points to; a link loop raises OutputError.
+    """
+    given = Path(path)
+    if not given.is_symlink():
+        return given
+    real = Path(os.path.realpath(given))
+    # realpath stops inside a loop and returns a link.
+    if real.is_symlink():
+        raise OutputError(os.strerror(errno.ELOOP), path=str(given))
+    return real
+
+
 def write_atomic(path: str | os.PathLike[str], data: str | bytes, encoding: str = "utf-8") -> None:
     """Write ``data`` to ``path`` all or nothing: temp file beside it, fsync, rename.
 
     A crash or Ctrl-C at any point leaves either the old file or the new one,
-    and no temp file. The new file keeps the old one's permission bits.
+    and no temp file. The new file keeps the old one's permission bits. When
+    ``path`` is a symbolic link, the file it points to is written (temp file
+    beside that one) and the link stays: a glossary shared by linking it into
+    each project gets the edit, instead of a copy that drifts from it.
     """
-    target = Path(path)
+    shown = str(path)
+    target = resolve_links(path)
     payload = data.encode(encoding) if isinstance(data, str) else data
     if target.is_dir():
-        raise OutputError("is a directory, expected a file path", path=str(target))
+        raise OutputError("is a directory, expected a file path", path=shown)
     directory = target.parent if str(target.parent) else Path(".")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except FileNotFoundError:
-        raise OutputError("folder does not exist", path=str(target)) from None
+        raise OutputError("folder does not exist", path=shown) from None
     except PermissionError:
-        raise OutputError("permission denied", path=str(target)) from None
+        raise OutputError("permission denied", path=shown) from None
     except OSError as exc:
-        raise OutputError(exc.strerror or str(exc), path=str(target)) from None
+        raise OutputError(exc.strerror or str(exc), path=shown) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -210,8 +230,8 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, encoding: str 
             os.unlink(tmp_name)
         if isinstance(exc, OSError):
             if exc.errno == errno.ENOSPC:
-                raise OutputError("no space left on device; nothing was written", path=str(target)) from None
-            raise OutputError(exc.strerror or str(exc), path=str(target)) from None
+                raise OutputError("no space left on device; nothing was written", path=shown) from None
+            raise OutputError(exc.strerror or str(exc), path=shown) from None
         raise
     _fsync_directory(directory)
 
@@ -238,9 +258,19 @@ def edit_lock(path: str | os.PathLike[str], timeout: float = 30.0) -> Iterator[N
 
     The lock is an ``flock`` on the file's folder, not on the file: the file is
     replaced by rename on every write, so a lock on its inode would protect
-    nothing, and a lock file beside it would be litter.
+    nothing, and a lock file beside it would be litter. For a symbolic link it
+    is the folder of the file the link points to (where :func:`write_atomic`
+    renames), so two projects linking one shared glossary take the same lock.
+    A link pointing to nothing is refused: the edit would create a file the
+    link's owner did not mean to share, or land nowhere they look.
     """
-    directory = Path(path).parent if str(Path(path).parent) else Path(".")
+    target = resolve_links(path)
+    if target != Path(path) and not target.exists():
+        raise InputFileError(
+            f"is a symbolic link to {os.readlink(path)}, which does not exist; fix the link or remove it",
+            path=str(path),
+        )
+    directory = target.parent if str(target.parent) else Path(".")
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError as exc:

@@ -162,8 +162,10 @@ BAD_GLOSSARY_PATHS = {
     "binary": (_binary, "not valid UTF-8"),
     "latin-1": (_latin1, ":3:16: not valid UTF-8 (byte 0xe9)"),
 }
-# `glossary add` and `import` create a missing file, so a dangling symlink is not an error for it.
-READ_ONLY_COMMANDS = [name for name in GLOSSARY_COMMANDS if name not in ("glossary-add", "glossary-import-merge")]
+# Commands that edit the glossary write the file a link points to; a dangling
+# link is refused with its own message (see test_dangling_link_refused_by_edits).
+EDIT_COMMANDS = ["glossary-add", "glossary-remove", "glossary-fmt", "glossary-fmt-check", "glossary-import-merge"]
+READ_ONLY_COMMANDS = [name for name in GLOSSARY_COMMANDS if name not in EDIT_COMMANDS]
 
 
 @pytest.mark.parametrize("command", list(GLOSSARY_COMMANDS))
@@ -186,6 +188,19 @@ def test_missing_glossary_names_the_fix(tmp_path: Path, command: str) -> None:
     before = folder_state(tmp_path)
     result = invoke(args)
     assert_refused(result, f"{glossary_path}: no such file; create one with: tarjama glossary add SOURCE TARGET")
+    assert folder_state(tmp_path) == before
+
+
+@pytest.mark.parametrize("command", EDIT_COMMANDS)
+def test_dangling_link_refused_by_edits(tmp_path: Path, command: str) -> None:
+    glossary_path = _dangling_symlink(tmp_path)
+    args = GLOSSARY_COMMANDS[command](glossary_path, tmp_path)
+    before = folder_state(tmp_path)
+    result = invoke(args)
+    assert_refused(
+        result,
+        f"{glossary_path}: is a symbolic link to {tmp_path / 'gone.yaml'}, which does not exist; fix the link or remove it",
+    )
     assert folder_state(tmp_path) == before
 
 
