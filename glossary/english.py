@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
+from operator import itemgetter
 from typing import NamedTuple, Sequence
 
 from glossary.model import CASE_EXACT, Glossary
@@ -48,6 +49,8 @@ ACCEPT = "accept"
 AVOID = "avoid"
 
 _KIND_RANK = {TARGET: 0, ACCEPT: 1, AVOID: 2}
+# Sort key of a match (start, -length, rank, phrase): a C-level getter.
+_FOUND_ORDER = itemgetter(0, 1, 2)
 
 # Longer all-capitals phrases are names written in capitals, not abbreviations.
 ACRONYM_MAX_LETTERS = 5
@@ -57,8 +60,15 @@ ACRONYM_MAX_LETTERS = 5
 # Shi’ite) but not a possessive 's, which stays a word of its own.
 _LETTER = "[^\\W\u02bc]"
 WORD_RE = re.compile(
-    f"{_LETTER}+(?:[{re.escape(APOSTROPHES)}](?!s(?!{_LETTER})){_LETTER}+)*"
+    f"{_LETTER}+(?:[{re.escape(APOSTROPHES)}](?![sS](?!{_LETTER})){_LETTER}+)*"
 )
+# Most texts have neither ʼ nor an apostrophe between letters; for them the
+# words are plain \w runs, and that regex scans twice as fast as WORD_RE.
+_PLAIN_WORD_RE = re.compile(r"\w+")
+_JOINING_APOSTROPHE_RE = re.compile(
+    f"[{re.escape(APOSTROPHES)}](?![sS](?!{_LETTER}))(?<={_LETTER}.)(?={_LETTER})"
+)
+_MODIFIER_APOSTROPHE = "\u02bc"  # a letter to \w, an apostrophe here
 # What a word is compared by: apostrophes dropped, and, case-insensitively,
 # casefolded after the few letters that re.IGNORECASE makes equal to an ASCII
 # one but casefold does not (İ, ı).
@@ -194,6 +204,10 @@ class _Phrase:
     prefix: re.Pattern[str] | None  # punctuation before the first word, as in "(ISIS)"
     suffix: re.Pattern[str] | None  # punctuation after the last word, as in "U.S."
     case_exact: bool
+    # Which phrase wins a span: per owner one, the target over an accept or
+    # avoid form it equals once apostrophes are dropped (Kataib / Kata'ib
+    # Hezbollah), then the longest as written, then the first.
+    rank: tuple[int, int, int, int]
 
 
 def _split_phrase(
@@ -225,6 +239,7 @@ def _split_phrase(
         _prefix_pattern(head) if head else None,
         _suffix_pattern(tail) if tail else None,
         case_exact,
+        (owner, _KIND_RANK[kind], -len(value), order),
     )
 
 
@@ -246,34 +261,38 @@ class _WordMatcher:
 
     def find(self, text: str, start: int, end: int) -> list[tuple[int, int, _Phrase]]:
         """Matches in ``text[start:end]``: leftmost, then longest; a span shared by two owners kept for both."""
-        words = list(WORD_RE.finditer(text, start, end))
+        # Two C-level scans (a regex starting with a class scans fast; an
+        # alternation in front of it would not).
+        joining = text.find(_MODIFIER_APOSTROPHE, start, end) >= 0 or _JOINING_APOSTROPHE_RE.search(text, start, end) is not None
+        words = list((WORD_RE if joining else _PLAIN_WORD_RE).finditer(text, start, end))
         if not words:
             return []
         # One C-level pass for all the keys: join, fold, split.
         keys = _KEY_SEPARATOR.join(map(_MATCHED_TEXT, words)).translate(_FOLD_TABLE).casefold().split(_KEY_SEPARATOR)
         by_first_word = self.by_first_word
-        found: list[tuple[int, int, int, _Phrase]] = []
+        found: list[tuple[int, int, tuple[int, int, int, int], _Phrase]] = []
         for position in compress(range(len(keys)), map(by_first_word.__contains__, keys)):
             word_start = words[position].start()
             for phrase in by_first_word[keys[position]]:
                 span = _match_at(phrase, text, words, keys, position, start, end)
                 if span is not None:
-                    found.append((span[0], span[1], len(phrase.text), phrase))
-        # Per span and owner one phrase: a target over an accept or avoid form
-        # it equals once apostrophes are dropped (Kataib / Kata'ib Hezbollah).
-        found.sort(
-            key=lambda item: (item[0], item[0] - item[1], item[3].owner, _KIND_RANK[item[3].kind], -item[2], item[3].order)
-        )
+                    found.append((span[0], span[0] - span[1], phrase.rank, phrase))
+        # Leftmost, then longest; per span and owner one phrase (see _Phrase.rank).
+        found.sort(key=_FOUND_ORDER)  # never compares phrases: rank is unique per phrase
         kept: list[tuple[int, int, _Phrase]] = []
-        frontier = -1
-        for match_start, match_end, _, phrase in found:
-            if kept and (match_start, match_end) == kept[-1][:2]:
-                same_span = [k for k in kept if k[:2] == (match_start, match_end)]
-                if all(k[2].owner != phrase.owner for k in same_span):
+        frontier = last_start = last_end = last_owner = -1
+        for match_start, negative_length, _, phrase in found:
+            match_end = match_start - negative_length
+            if match_start == last_start and match_end == last_end:
+                # Sorted by owner within a span: one phrase per owner.
+                if phrase.owner != last_owner:
                     kept.append((match_start, match_end, phrase))
+                    last_owner = phrase.owner
             elif match_start >= frontier:
                 kept.append((match_start, match_end, phrase))
-                frontier = match_end
+                frontier = last_end = match_end
+                last_start = match_start
+                last_owner = phrase.owner
         return kept
 
 
@@ -310,8 +329,9 @@ def _match_at(
         if head is None:
             return None
         match_start = head.start()
-    elif match_start > 0 and (text[match_start - 1] in HYPHENS or _is_word_char(text[match_start - 1])):
-        # Not after a word character or a dash ("pro-Hezbollah").
+    elif match_start > 0 and text[match_start - 1] in HYPHENS:
+        # Not after a dash ("pro-Hezbollah"); never after a word character,
+        # as words are maximal runs.
         return None
     match_end = words[stop - 1].end()
     if phrase.suffix is not None:
@@ -322,10 +342,6 @@ def _match_at(
     if phrase.case_exact and capital_first and not is_sentence_start(text[start:match_start]):
         return None
     return match_start, match_end
-
-
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
 
 
 class RenderingIndex:

@@ -340,7 +340,10 @@ class TermMatcher:
             gap_end = word_matches[index].start()
             if not TERM_GAP_RE.fullmatch(norm, gap_start, gap_end):
                 return
-            if breaks and not breaks.isdisjoint(range(gap_start, gap_end)):
+            # Most gaps are one space: one set lookup, no range.
+            if breaks and (
+                gap_start in breaks or (gap_end - gap_start > 1 and not breaks.isdisjoint(range(gap_start, gap_end)))
+            ):
                 return
             node = next_node
 

@@ -38,6 +38,7 @@ GOLDEN = [
      [("Kataib Hezbollah", 1), ("Hezbollah Brigades", 2), ("Hezbollah", 0)]),
     ("pro-Hezbollah media and Hezbollahs", ["Hezbollah"], False, []),
     ("Hezbollah’s fighters", ["Hezbollah"], False, [("Hezbollah", 0)]),
+    ("HEZBOLLAH'S men", ["Hezbollah"], False, [("HEZBOLLAH", 0)]),
     ("Hezbollah's, Hezbollah’s and Hezbollahʼs", ["Hezbollah's"], False,
      [("Hezbollah's", 0), ("Hezbollah’s", 0), ("Hezbollahʼs", 0)]),
     ("the U.S. and US forces", ["US", "U.S."], False, [("U.S.", 1), ("US", 0)]),
