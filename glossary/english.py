@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
-from typing import NamedTuple, Sequence
+from typing import Container, NamedTuple, Sequence
 
 from glossary.model import CASE_EXACT, Glossary
 
@@ -259,20 +259,23 @@ class _WordMatcher:
             # Longest first; the order only matters for speed, not the result.
             candidates.sort(key=lambda phrase: -len(phrase.text))
 
-    def find(self, text: str, start: int, end: int) -> list[tuple[int, int, _Phrase]]:
-        """Matches in ``text[start:end]``: leftmost, then longest; a span shared by two owners kept for both."""
+    def find(self, text: str, start: int, end: int) -> tuple[list[tuple[int, int, _Phrase]], bool]:
+        """Matches in ``text[start:end]``: leftmost, then longest; a span shared by two owners kept for both.
+
+        Also says whether any span was kept for two owners (rare: callers that
+        attribute a span to one entry only look then).
+        """
         # Two C-level scans (a regex starting with a class scans fast; an
         # alternation in front of it would not).
         joining = text.find(_MODIFIER_APOSTROPHE, start, end) >= 0 or _JOINING_APOSTROPHE_RE.search(text, start, end) is not None
         words = list((WORD_RE if joining else _PLAIN_WORD_RE).finditer(text, start, end))
         if not words:
-            return []
+            return [], False
         # One C-level pass for all the keys: join, fold, split.
         keys = _KEY_SEPARATOR.join(map(_MATCHED_TEXT, words)).translate(_FOLD_TABLE).casefold().split(_KEY_SEPARATOR)
         by_first_word = self.by_first_word
         found: list[tuple[int, int, tuple[int, int, int, int], _Phrase]] = []
         for position in compress(range(len(keys)), map(by_first_word.__contains__, keys)):
-            word_start = words[position].start()
             for phrase in by_first_word[keys[position]]:
                 span = _match_at(phrase, text, words, keys, position, start, end)
                 if span is not None:
@@ -280,6 +283,7 @@ class _WordMatcher:
         # Leftmost, then longest; per span and owner one phrase (see _Phrase.rank).
         found.sort(key=_FOUND_ORDER)  # never compares phrases: rank is unique per phrase
         kept: list[tuple[int, int, _Phrase]] = []
+        shared = False
         frontier = last_start = last_end = last_owner = -1
         for match_start, negative_length, _, phrase in found:
             match_end = match_start - negative_length
@@ -288,12 +292,13 @@ class _WordMatcher:
                 if phrase.owner != last_owner:
                     kept.append((match_start, match_end, phrase))
                     last_owner = phrase.owner
+                    shared = True
             elif match_start >= frontier:
                 kept.append((match_start, match_end, phrase))
                 frontier = last_end = match_end
                 last_start = match_start
                 last_owner = phrase.owner
-        return kept
+        return kept, shared
 
 
 def _match_at(
@@ -371,34 +376,50 @@ class RenderingIndex:
                         phrases.append(phrase)
         self._matcher = _WordMatcher(phrases)
 
-    def find(self, text: str, start: int = 0, end: int | None = None) -> list[Rendering]:
+    def find(
+        self, text: str, start: int = 0, end: int | None = None, present: Container[int] | None = None
+    ) -> list[Rendering]:
         """Renderings in ``text[start:end]``, in text order, overlaps across entries resolved.
 
         The longest match wins, within an entry (avoid "Al-Taji Camp" over a
         target inside it) and across entries ("Hizbollah Brigades" is one
         avoided rendering, not also "Hizbollah"). Two entries sharing one
-        phrase (target of one, accept of another) both keep it.
+        phrase (target of one, accept of another) both keep it, unless both
+        are in ``present`` (the entries found in the aligned source): one
+        English phrase renders one source term, so then only the entry it is
+        the best rendering of keeps it (target over accept over avoid, then
+        glossary order). "coalition forces", target of قوات التحالف and an
+        accept of قوات التحالف الدولي, is not a rendering of both.
         """
         stop = len(text) if end is None else end
-        return [
+        matches, shared = self._matcher.find(text, start, stop)
+        found = [
             Rendering(match_start, match_end, phrase.owner, phrase.kind, phrase.text)
-            for match_start, match_end, phrase in self._matcher.find(text, start, stop)
+            for match_start, match_end, phrase in matches
         ]
+        if present is None or not shared:
+            return found
+        return _one_entry_per_span(found, present)
 
 
-def excused_avoid(rendering: Rendering, renderings: Sequence[Rendering], entries_present: object) -> bool:
-    """Whether an ``avoid`` rendering is also a target/accept of another entry in the source here.
-
-    Then the words are right for that entry, not a mistake for this one.
-    ``entries_present`` supports ``in`` on entry indexes (a dict or set).
-    """
-    return any(
-        other.start == rendering.start
-        and other.end == rendering.end
-        and other.kind != AVOID
-        and other.entry_index in entries_present  # type: ignore[operator]
-        for other in renderings
-    )
+def _one_entry_per_span(renderings: list[Rendering], present: Container[int]) -> list[Rendering]:
+    """Drop the renderings of present entries that another present entry's better rendering shares."""
+    kept: list[Rendering] = []
+    index = 0
+    while index < len(renderings):
+        first = renderings[index]
+        stop = index + 1
+        while stop < len(renderings) and renderings[stop][:2] == first[:2]:
+            stop += 1
+        group = renderings[index:stop]
+        here = [r for r in group if r.entry_index in present]
+        if len(here) > 1:
+            best = min(here, key=lambda r: (_KIND_RANK[r.kind], r.entry_index))
+            kept.extend(r for r in group if r is best or r.entry_index not in present)
+        else:
+            kept.extend(group)
+        index = stop
+    return kept
 
 
 @lru_cache(maxsize=4096)
@@ -417,7 +438,7 @@ def find_renderings(
     the first. A phrase with no word (only punctuation) never matches.
     """
     matcher = _phrase_matcher(tuple(phrases), case_exact)
-    return [RenderingMatch(a, b, phrase.order) for a, b, phrase in matcher.find(text, 0, len(text))]
+    return [RenderingMatch(a, b, phrase.order) for a, b, phrase in matcher.find(text, 0, len(text))[0]]
 
 
 def count_renderings(text: str, phrase: str, case_exact: bool = False) -> int:

@@ -30,7 +30,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from glossary.english import ACCEPT, AVOID, Rendering, RenderingIndex, excused_avoid, fold_english
+from glossary.english import ACCEPT, AVOID, Rendering, RenderingIndex, fold_english
 from glossary.errors import InputFileError
 from glossary.finder import TermOccurrence, compile_matcher
 from glossary.findings import ERROR, WARNING, Finding
@@ -408,10 +408,10 @@ def _check_pair(
     for (source_start, source_end), (target_start, target_end), segment_terms in zip(
         source_segments, target_segments, by_segment
     ):
-        renderings = index.find(pair.target_text, target_start, target_end)
         terms_here: dict[int, list[TermOccurrence]] = {}
         for occurrence in segment_terms:
             terms_here.setdefault(occurrence.entry_index, []).append(occurrence)
+        renderings = index.find(pair.target_text, target_start, target_end, present=terms_here)
         out.extend(_avoided(renderings, terms_here, target, glossary))
         located = mode != ALIGN_DOCUMENT
         target_line, target_column = target.position(target_start)
@@ -482,8 +482,6 @@ def _avoided(
     findings: list[Finding] = []
     for rendering in renderings:
         if rendering.kind != AVOID:
-            continue
-        if excused_avoid(rendering, renderings, terms_here):
             continue
         entry = glossary.entries[rendering.entry_index]
         line, column = target.position(rendering.start)

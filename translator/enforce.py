@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Iterable, Sequence
 
-from glossary.english import AVOID, TARGET, RenderingIndex, excused_avoid, find_renderings, fold_english, is_sentence_start
+from glossary.english import AVOID, TARGET, RenderingIndex, find_renderings, fold_english, is_sentence_start
 from glossary.errors import EngineError
 from glossary.finder import TermOccurrence, find_terms
 from glossary.model import Entry, Glossary
@@ -217,12 +217,11 @@ class _Verifier:
     def tally(self, text: str, entries_present: dict[int, list[int]]) -> _Tally:
         canonical: dict[int, list[Span]] = {}
         avoid: dict[int, list[Span]] = {}
-        renderings = self.index.find(text)
-        for rendering in renderings:
+        for rendering in self.index.find(text, present=entries_present):
             span = (rendering.start, rendering.end)
             if rendering.kind == TARGET:
                 canonical.setdefault(rendering.entry_index, []).append(span)
-            elif rendering.kind == AVOID and not excused_avoid(rendering, renderings, entries_present):
+            elif rendering.kind == AVOID:
                 avoid.setdefault(rendering.entry_index, []).append(span)
         return _Tally(canonical, avoid)
 
