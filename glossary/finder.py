@@ -101,8 +101,9 @@ TERM_DASHES = "-‐‑‒–—―−"
 # typography only. Clause punctuation (، , . : ؛ ; ؟ ? !) is in neither and
 # ends a term; a line break does too (checked on the original text, where
 # normalization has not yet made it a space).
+_TYPOGRAPHY_RUN = f"[{re.escape(TERM_TYPOGRAPHY)}]*"
 TERM_GAP_RE = re.compile(
-    f"[ {re.escape(TERM_TYPOGRAPHY)}]*|[{re.escape(TERM_TYPOGRAPHY)}]*[{re.escape(TERM_DASHES)}][{re.escape(TERM_TYPOGRAPHY)}]*"
+    f"[ {re.escape(TERM_TYPOGRAPHY)}]*|{_TYPOGRAPHY_RUN}[{re.escape(TERM_DASHES)}]{_TYPOGRAPHY_RUN}"
 )
 
 # Line and paragraph breaks: normalization makes them spaces, but a term never
