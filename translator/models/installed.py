@@ -130,6 +130,21 @@ def find_model(name: str, directory: Path) -> InstalledModel | None:
     return read_model(folder)
 
 
+def is_converted_model(source: Path) -> bool:
+    """True for a converted CTranslate2 model: a folder with model.bin and no metadata.json,
+    or a zip whose one top folder holds one. Anything else is left to the Argos installer,
+    with its messages (a broken zip, a folder that is nothing)."""
+    if source.is_dir():
+        return not (source / "metadata.json").is_file()
+    try:
+        with zipfile.ZipFile(source) as bundle:
+            names = bundle.namelist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return False
+    depth_two = {name.split("/", 1)[1] for name in names if name.count("/") == 1}
+    return "model.bin" in depth_two and "metadata.json" not in depth_two
+
+
 def install_model(
     source: Path, directory: Path, name: str | None = None, from_code: str = "ar", to_code: str = "en"
 ) -> InstalledModel:
@@ -216,11 +231,6 @@ def remove_model(name: str, directory: Path) -> InstalledModel:
 
 
 def _tree_size(path: Path) -> int:
-    total = 0
-    for root, _dirs, names in os.walk(path):
-        for file_name in names:
-            try:
-                total += os.lstat(os.path.join(root, file_name)).st_size
-            except OSError:
-                pass
-    return total
+    from translator.packages import _tree_size as tree_size
+
+    return tree_size(path)
