@@ -47,9 +47,9 @@ def resolve_model_files(
             return packages.resolve_model(spec, from_code, to_code, environ).files()
         except ModelNotInstalled:
             models, _broken = installed.scan_models(models_folder)
-            for model in models:
-                if (model.from_code, model.to_code) == (from_code, to_code):
-                    return model.files()
+            for candidate in models:
+                if (candidate.from_code, candidate.to_code) == (from_code, to_code):
+                    return candidate.files()
             raise
     path = Path(spec).expanduser()
     if path.is_dir() and looks_like_ctranslate2_model(path):

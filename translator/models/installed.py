@@ -135,7 +135,7 @@ def is_converted_model(source: Path) -> bool:
     or a zip whose one top folder holds one. Anything else is left to the Argos installer,
     with its messages (a broken zip, a folder that is nothing)."""
     if source.is_dir():
-        return not (source / "metadata.json").is_file()
+        return not (source / "metadata.json").is_file() and not source.name.endswith(".argosmodel")
     try:
         with zipfile.ZipFile(source) as bundle:
             names = bundle.namelist()
