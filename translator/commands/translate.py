@@ -206,6 +206,11 @@ def translate(
     input, or -o); add --bilingual-out PATH to write them there and keep
     the English as usual.
 
+    --model also takes an installed converted model (OPUS-MT, NLLB-200,
+    M2M-100: `tarjama model install FOLDER --name NAME`) or its folder.
+    --device auto (default) runs on a CUDA GPU when there is one; --device
+    cuda without one is an error.
+
     \b
     Example:
       tarjama translate article.ar.txt              # writes article.en.txt
@@ -214,6 +219,7 @@ def translate(
       tarjama translate article.ar.txt -g glossary.yaml --report report.json --strict
       tarjama translate article.ar.txt --bilingual html -o side-by-side.html
       tarjama translate article.ar.txt --bilingual tmx --bilingual-out memory.tmx
+      tarjama translate article.ar.txt --model opus-mt-ar-en --device cuda
     """
     from translator.cache import TranslationCache, default_cache_dir
     from translator.enforce import summarize
