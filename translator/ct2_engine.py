@@ -105,6 +105,7 @@ class ArgosEngine:
         # tag): forced before any glossary prefix, stripped from the output.
         self._metadata_prefix: list[str] = list(files.target_prefix)
         self._source_prefix, self._source_suffix = list(files.source_prefix), list(files.source_suffix)
+        self._plumbing = frozenset(files.target_prefix + files.source_prefix + files.source_suffix)
         self._translator, self._processor, self._target_processor = _load(
             files, compute_type, inter_threads or default_inter_threads(), intra_threads, device
         )
@@ -170,14 +171,18 @@ class ArgosEngine:
             attention = output.attention[0] if want_attention and output.attention else None
             # The metadata prefix (e.g. a language tag) is Argos plumbing, not text.
             skip = len(self._metadata_prefix) if tokens[: len(self._metadata_prefix)] == self._metadata_prefix else 0
-            tokens = tokens[skip:]
+            # A weak model may also emit a language token mid-sentence (seen with the
+            # NLLB fixture on one-letter input): never text, so dropped with its attention row.
+            kept = [i for i in range(skip, len(tokens)) if tokens[i] not in self._plumbing]
+            tokens = [tokens[i] for i in kept]
             text, spans = detokenize(tokens)
             rows = None
             if request.return_attention and attention is not None:
                 # Columns of the text's own pieces, without the layout's language token and </s>.
                 first = len(self._source_prefix)
                 width = len(pieces)
-                rows = tuple(tuple(float(w) for w in row[first : first + width]) for row in list(attention)[skip:])
+                attention_rows = list(attention)
+                rows = tuple(tuple(float(w) for w in attention_rows[i][first : first + width]) for i in kept)
             results.append(
                 DecodeResult(
                     text=text,

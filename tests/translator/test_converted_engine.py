@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from converted_models import LAYOUTS, SEED_ARTICLE_PAIRS, unpack
 from translator.ct2_engine import ArgosEngine
@@ -92,3 +94,25 @@ def test_unsupported_compute_type_is_one_line(tmp_path: Path) -> None:
         ArgosEngine(files, compute_type="float16")
     assert "cannot load the CTranslate2 model on cpu:" in caught.value.message
     assert "\n" not in str(caught.value)
+
+
+ARABIC_TEXT = st.text(
+    alphabet=st.sampled_from(list("ابتثجحخدذرسشصضطظعغفقكلمنهويءآأإةى") + [" ", "ـ", "\u064e", "\u200f", "«", "»", "#", "1"]),
+    min_size=0,
+    max_size=40,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(ARABIC_TEXT, min_size=1, max_size=4))
+def test_any_arabic_keeps_spans_inside_the_text_and_drops_layout_tokens(
+    engines: dict[str, ArgosEngine], texts: list[str]
+) -> None:
+    for layout in (MARIAN, NLLB):
+        results = engines[layout].translate([DecodeRequest(text, return_attention=True) for text in texts])
+        assert len(results) == len(texts)
+        for text, result in zip(texts, results):
+            assert all(0 <= start <= end <= len(text) for start, end in result.source_spans)
+            assert not {"eng_Latn", "arb_Arab", "</s>"} & set(result.target_tokens)
+            if result.attention is not None:
+                assert {len(row) for row in result.attention} <= {len(result.source_spans)}
