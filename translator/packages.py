@@ -360,7 +360,8 @@ def check_archive(archive: Path, required_member: str | None = "metadata.json") 
             top_levels.add(parts[0])
     if len(top_levels) != 1 or any(len(PurePosixPath(m.filename).parts) == 1 and not m.is_dir() for m in members):
         found = ", ".join(sorted(top_levels)[:5])
-        raise PackageError(f"an Argos package holds exactly one top-level folder; found: {found}", shown)
+        what = "an Argos package" if required_member == "metadata.json" else "a model archive"
+        raise PackageError(f"{what} holds exactly one top-level folder; found: {found}", shown)
     (top,) = top_levels
     if top.startswith(".") or top in {".", ""}:
         raise PackageError(f"unusable package folder name {top!r}", shown)

@@ -308,3 +308,37 @@ def test_zip_fixture_is_one_folder() -> None:
         with zipfile.ZipFile(archive) as bundle:
             assert {name.split("/")[0] for name in bundle.namelist()} == {FOLDERS[layout]}
     assert sum(archive.stat().st_size for archive in ARCHIVES.values()) < 2_500_000
+
+
+def _zip_with_member(path: Path, member: str) -> Path:
+    with zipfile.ZipFile(ARCHIVES[MARIAN]) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.writestr(member, b"x")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("member", "message"),
+    [
+        ("../escape.txt", "unsafe member path '../escape.txt' (points outside the package)"),
+        ("second-folder/model.bin", "a model archive holds exactly one top-level folder; found: opus-mt-ar-en-tiny, second-folder"),
+    ],
+)
+def test_unsafe_model_zip_is_refused(models_dir: Path, tmp_path: Path, member: str, message: str) -> None:
+    archive = _zip_with_member(tmp_path / "model.zip", member)
+    result = run("model", "install", str(archive), "--name", "x")
+    assert result.exit_code == 2
+    assert result.stderr == f"tarjama: error: {archive}: {message}\n"
+    assert snapshot(models_dir) == []
+    assert not (tmp_path / "escape.txt").exists()
+
+
+def test_model_folder_with_a_symlink_loop_is_one_line(models_dir: Path, tmp_path: Path) -> None:
+    folder = unpack(MARIAN, tmp_path)
+    (folder / "loop").symlink_to(folder / "loop")
+    result = run("model", "install", str(folder), "--name", "x")
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"tarjama: error: {folder}: cannot copy the model: ")
+    assert snapshot(models_dir) == []
