@@ -223,6 +223,7 @@ def translate(
     """
     from translator.cache import TranslationCache, default_cache_dir
     from translator.enforce import summarize
+    from translator.models import ModelChoice
     from translator.pipeline import SourceDocument, segment_translations, translate_documents
     from translator.progress import ProgressPrinter
 
@@ -242,8 +243,6 @@ def translate(
         Job(name, target, read_text(name), Path(name).suffix.lower() in MARKDOWN_SUFFIXES) for name, target in plan
     ]
     glossary = None if no_glossary else _load_glossary(ctx, glossary_path)
-    from translator.models import ModelChoice
-
     engine = make_engine(ModelChoice(model_spec, device, compute_type, device_was_named(ctx)), beam)
     cache = None if no_cache else TranslationCache(default_cache_dir())
     show_progress = sys.stderr.isatty() if progress is None else progress
