@@ -342,3 +342,31 @@ def test_model_folder_with_a_symlink_loop_is_one_line(models_dir: Path, tmp_path
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"tarjama: error: {folder}: cannot copy the model: ")
     assert snapshot(models_dir) == []
+
+
+def test_model_list_does_not_load_the_model_stack(models_dir: Path) -> None:
+    """Listing reads file names and install records only: no ctranslate2, no sentencepiece."""
+    import subprocess
+    import sys
+
+    assert run("model", "install", str(ARCHIVES[NLLB]), "--name", "nllb").exit_code == 0
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from translator.cli import cli\n"
+        "result = CliRunner().invoke(cli, ['model', 'list'])\n"
+        "assert result.exit_code == 0 and 'NLLB-200' in result.output, result.output\n"
+        "print(','.join(m for m in ('ctranslate2', 'sentencepiece', 'torch') if m in sys.modules))\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert completed.stdout.strip() == ""
+
+
+def test_make_engine_still_takes_a_plain_model_spec(tmp_path: Path) -> None:
+    """Other commands call make_engine(spec, beam) with a string; the device is then auto."""
+    from translator.commands.translate import make_engine
+    from translator.engine import DecodeRequest
+
+    engine = make_engine(str(unpack(MARIAN, tmp_path)), 1)
+    source, english = SEED_ARTICLE_PAIRS[0]
+    assert engine.translate([DecodeRequest(source)])[0].text == english
