@@ -267,7 +267,10 @@ class _WordMatcher:
         """
         # Two C-level scans (a regex starting with a class scans fast; an
         # alternation in front of it would not).
-        joining = text.find(_MODIFIER_APOSTROPHE, start, end) >= 0 or _JOINING_APOSTROPHE_RE.search(text, start, end) is not None
+        joining = (
+            text.find(_MODIFIER_APOSTROPHE, start, end) >= 0
+            or _JOINING_APOSTROPHE_RE.search(text, start, end) is not None
+        )
         words = list((WORD_RE if joining else _PLAIN_WORD_RE).finditer(text, start, end))
         if not words:
             return [], False
@@ -326,7 +329,8 @@ def _match_at(
     elif tuple(keys[position:stop]) != phrase.words:
         return None
     for offset in range(1, count):
-        if phrase.gaps[offset - 1].fullmatch(text, words[position + offset - 1].end(), words[position + offset].start()) is None:
+        gap_start, gap_end = words[position + offset - 1].end(), words[position + offset].start()
+        if phrase.gaps[offset - 1].fullmatch(text, gap_start, gap_end) is None:
             return None
     match_start = words[position].start()
     if phrase.prefix is not None:
