@@ -172,6 +172,8 @@ def _point_after(
     """A point tag right after the English of the source word before it; None: unsure."""
     if position >= len(source.rstrip()):
         return (whole[1], whole[1])
+    if position <= len(source) - len(source.lstrip()):
+        return (whole[0], whole[0])  # before the first word: before the English
     before = [token for token in alignment if token[3] <= position]
     if not before:
         return None
