@@ -29,7 +29,9 @@ sentence wrapped across source lines stays one sentence.
 ``unit.location`` says where a user finds the unit: ``line``/``column`` of its
 first character in the source file (1-based; text, Markdown, HTML), or a
 ``label`` for formats without lines (DOCX: ``body:p12``, ``footer1:p1``).
-Offsets inside a unit add to the column (or, in text, count lines).
+Offsets inside a unit add to the column (or, in text, count lines), counted
+from the last of ``unit.anchors`` (exact positions of later text nodes) at or
+before them.
 
 **Document** (:class:`Document`): what ``read(data, path)`` returns: the
 ``units`` in document order, and ``write(translated) -> bytes``, which takes
@@ -125,6 +127,10 @@ class Unit:
     # What the unit is in its document ("paragraph", "heading", "cell", "attribute" …),
     # for reports and bilingual rows; the pipeline treats every kind alike.
     kind: str = "paragraph"
+    # Exact source positions inside the unit, (offset in text, line, column), in
+    # offset order: markup between text nodes moves columns (HTML), so a
+    # position is counted from the last anchor at or before it.
+    anchors: tuple[tuple[int, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,6 +176,13 @@ def unit_position(unit: Unit, offset: int) -> tuple[int | None, int | None]:
     line, column = unit.location.line, unit.location.column
     if line is None:
         return None, None
+    base = 0
+    for anchor_offset, anchor_line, anchor_column in unit.anchors:
+        if anchor_offset > offset:
+            break
+        base, line, column = anchor_offset, anchor_line, anchor_column
+    if base:
+        return line, (column or 1) + offset - base
     newlines = unit.text.count("\n", 0, offset)
     if newlines:
         return line + newlines, offset - unit.text.rfind("\n", 0, offset)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -107,6 +108,9 @@ class HtmlDocument:
     unit_list: list[Unit]
     targets: list[_TextUnit | _AttributeUnit]
     verbatim: set[Any]
+    # libxml2 adds an HTML 4 doctype to a page that had none: write it only if the page had one.
+    doctype: bool = True
+    lines: _SourceLines | None = None
 
     @property
     def units(self) -> Sequence[Unit]:
@@ -125,7 +129,13 @@ class HtmlDocument:
         root = self.tree.getroot()
         _switch_direction(root, self.verbatim)
         _declare_utf8(root)
-        data: bytes = html.tostring(self.tree, encoding="utf-8", method="html")
+        _override_stylesheet_direction(root)
+        if self.doctype:
+            data: bytes = html.tostring(self.tree, encoding="utf-8", method="html")
+        else:
+            before = [node for node in root.itersiblings(preceding=True)][::-1]
+            after = list(root.itersiblings())
+            data = b"".join(html.tostring(node, encoding="utf-8", method="html") for node in [*before, root, *after])
         return data if data.endswith(b"\n") else data + b"\n"
 
 
@@ -220,8 +230,8 @@ def _collect(tree: Any, source: str, encoding: str) -> HtmlDocument:
                 if not (_local_name(child) in ATOMIC_INLINE_ELEMENTS or child in verbatim and _inline_verbatim(child)):
                     blocky.add(element)
                     break
-    lines = source.split("\n")
-    document = HtmlDocument(tree, encoding, [], [], verbatim)
+    lines = _SourceLines(source)
+    document = HtmlDocument(tree, encoding, [], [], verbatim, _has_doctype(source), lines)
     # Attribute and text units in document order: an element's attributes before its text.
     stack: list[Any] = [root]
     while stack:
@@ -311,19 +321,21 @@ def _add_text(run: _Run, text: str | None) -> None:
         run.events.append(("text", text))
 
 
-def _add_run(run: _Run, document: HtmlDocument, lines: list[str]) -> None:
+def _add_run(run: _Run, document: HtmlDocument, lines: _SourceLines) -> None:
     """Turn a run's events into a unit: collapsed text, tags with offsets."""
     parts: list[str] = []
     length = 0
     elements: list[Any] = []
     tags: list[InlineTag] = []
     open_tags: list[tuple[int, int]] = []  # (element index, start)
+    texts: list[tuple[int, str]] = []  # (unit offset, raw text node) for the anchors
     for event, value in run.events:
         if event == "text":
             piece = _COLLAPSIBLE_RE.sub(" ", BIDI_CONTROLS_RE.sub("", value))
             if piece.startswith(" ") and (not parts or parts[-1].endswith(" ")):
                 piece = piece[1:]
             if piece:
+                texts.append((length + (1 if piece.startswith(" ") else 0), value))
                 parts.append(piece)
                 length += len(piece)
         elif event == "open":
@@ -345,8 +357,10 @@ def _add_run(run: _Run, document: HtmlDocument, lines: list[str]) -> None:
     tags = [InlineTag(min(t.start, cut), min(t.end, cut), t.kind, t.ref, t.depth) for t in tags]
     tags.sort(key=lambda t: (t.start, t.depth))
     line = _source_line(run)
+    anchors = lines.anchors(line, texts)
+    location = Location(anchors[0][1], anchors[0][2]) if anchors and anchors[0][0] == 0 else Location(line, 1)
     document.unit_list.append(
-        Unit(stripped, tuple(tags), _locate(lines, line, stripped), kind=_local_name(run.parent) or "block")
+        Unit(stripped, tuple(tags), location, kind=_local_name(run.parent) or "block", anchors=tuple(anchors))
     )
     document.targets.append(_TextUnit(run, tuple(elements)))
 
@@ -359,16 +373,37 @@ def _source_line(run: _Run) -> int | None:
     return line if isinstance(line, int) else None
 
 
-def _locate(lines: list[str], line: int | None, text: str) -> Location:
-    """Line and column of the unit's first word, searched from the element's line."""
-    if line is None:
-        return Location(None, None)
-    first = text.split(" ", 1)[0]
-    for number in range(max(1, line), min(len(lines), line + 50) + 1):
-        column = lines[number - 1].find(first)
-        if column >= 0:
-            return Location(number, column + 1)
-    return Location(line, 1)
+class _SourceLines:
+    """The decoded page, to find where text nodes are (lxml gives elements a line, no column)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.line_starts = [0] + [match.end() for match in re.finditer("\n", source)]
+
+    def anchors(self, line: int | None, texts: list[tuple[int, str]]) -> list[tuple[int, int, int]]:
+        """(unit offset, line, column) of each text node found in the source, searching on from ``line``.
+
+        A node written with entities (``&amp;``) is not found verbatim and gets no anchor.
+        """
+        if line is None or not 1 <= line <= len(self.line_starts):
+            return []
+        cursor = self.line_starts[line - 1]
+        found: list[tuple[int, int, int]] = []
+        for offset, raw in texts:
+            chunk = BIDI_CONTROLS_RE.sub("", raw).strip()[:40]
+            if not chunk:
+                continue
+            position = self.source.find(chunk, cursor, cursor + 100_000)
+            if position < 0:
+                continue
+            number = bisect_right(self.line_starts, position)
+            found.append((offset, number, position - self.line_starts[number - 1] + 1))
+            cursor = position + len(chunk)
+        return found
+
+
+def _has_doctype(source: str) -> bool:
+    return bool(re.match(r"(?:\s|<!--.*?-->)*<!doctype", source[:4096], re.IGNORECASE | re.DOTALL))
 
 
 def _attribute_units(element: Any, document: HtmlDocument, verbatim: set[Any]) -> None:
@@ -406,7 +441,12 @@ def _add_attribute(document: HtmlDocument, element: Any, attribute: str) -> None
     if not _LETTER_RE.search(value):
         return
     line = element.sourceline if isinstance(element.sourceline, int) else None
-    document.unit_list.append(Unit(value, (), Location(line, 1), kind="attribute"))
+    # Where the value stands: the attribute on the element's line (or the next few).
+    location = Location(line, 1)
+    anchors = document.lines.anchors(line, [(0, element.get(attribute))]) if document.lines else []
+    if anchors:
+        location = Location(anchors[0][1], anchors[0][2])
+    document.unit_list.append(Unit(value, (), location, kind="attribute"))
     document.targets.append(_AttributeUnit(element, attribute))
 
 
@@ -520,7 +560,11 @@ def _declare_utf8(root: Any) -> None:
             meta.set("charset", "utf-8")
             declared = True
         elif (meta.get("http-equiv") or "").strip().lower() == "content-type":
-            meta.set("content", "text/html; charset=utf-8")
+            # libxml2's serializer drops an http-equiv Content-Type meta (it would
+            # write its own only with an encoding it chose): say it with charset.
+            for name in list(meta.attrib):
+                del meta.attrib[name]
+            meta.set("charset", "utf-8")
             declared = True
     if declared:
         return
@@ -532,3 +576,25 @@ def _declare_utf8(root: Any) -> None:
     meta.tail = head.text
     head.text = None
     head.insert(0, meta)
+
+
+# Appended to <head> when the page's own stylesheet sets right-to-left (the
+# stylesheet itself is kept byte for byte): the English reads left to right,
+# except what is still marked rtl (translate="no" parts).
+LTR_OVERRIDE_CSS = (
+    "/* tarjama: the English reads left to right */"
+    ' *:not([dir="rtl"], [dir="rtl"] *) { direction: ltr !important; }'
+)
+_CSS_RTL_RE = re.compile(r"direction\s*:\s*rtl", re.IGNORECASE)
+
+
+def _override_stylesheet_direction(root: Any) -> None:
+    if not any(_CSS_RTL_RE.search(style.text or "") for style in root.iter("style")):
+        return
+    head = root.find("head")
+    if head is None:
+        return
+    style = root.makeelement("style", {"data-tarjama": "ltr"})
+    style.text = LTR_OVERRIDE_CSS
+    style.tail = "\n"
+    head.append(style)
