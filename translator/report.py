@@ -30,6 +30,10 @@ class ReportedFile:
     # For documents read by a format with units (HTML, DOCX): offset in ``text``
     # → (unit label, line, column) in the source file (SourceDocument.position).
     locate: Callable[[int], tuple[str | None, int | None, int | None]] | None = None
+    # Inline tags of a document (HTML, DOCX) as placed on the English, and how many
+    # of them had to be moved (widened, attached to the nearest word, sent to the end).
+    tags: int = 0
+    moved_tags: int = 0
 
 
 def line_and_column(text: str, offset: int) -> tuple[int, int]:
@@ -81,6 +85,10 @@ def build_report(
                 totals["found"] += 1
                 totals[outcome.method] += 1
     summary = summarize(all_translations)
+    tag_counts = {}
+    if any(reported.tags for reported in files):
+        # Only documents with inline markup have this key (text reports are unchanged).
+        tag_counts = {"tags": {"placed": sum(r.tags for r in files), "moved": sum(r.moved_tags for r in files)}}
     return {
         "schema": REPORT_SCHEMA,
         "provenance": {
@@ -99,6 +107,7 @@ def build_report(
             "prefix": summary.prefix,
             "post-edit": summary.post_edit,
             "unenforced": summary.unenforced,
+            **tag_counts,
         },
         "entries": [per_entry[key] for key in sorted(per_entry)],
         "occurrences": occurrences,

@@ -179,6 +179,9 @@ def test_report_points_at_the_html_source(translated: tuple[str, dict[str, Any],
     _, report, result = translated
     lines = PAGE.split("\n")
     assert report["summary"]["unenforced"] == 0
+    # The page's inline tags (b, strong, links, the nav links): all placed with confidence.
+    assert report["summary"]["tags"]["placed"] >= 5
+    assert report["summary"]["tags"]["moved"] == 0
     assert result.stderr.startswith("glossary: ")
     for occurrence in report["occurrences"]:
         line = lines[occurrence["line"] - 1]

@@ -382,6 +382,8 @@ def _report_json(
             segment_offsets=[segment.segment.start for segment in document.segments],
             translations=translations,
             locate=document.source.position if document.source.units is not None else None,
+            tags=document.placed_tags,
+            moved_tags=document.moved_tags,
         )
         for document, translations in zip(documents, outcomes)
     ]
