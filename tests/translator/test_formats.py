@@ -1,7 +1,12 @@
 """The document interface: suffix table, text/Markdown units, tag placement through the pipeline."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from fake_engines import FakeEngine
 from project_paths import SEEDS
 
@@ -169,3 +174,66 @@ def test_location_of_a_labelled_unit() -> None:
 def test_location_of_a_line_unit() -> None:
     document = _document([Unit("أ", location=Location(1, 1)), Unit("قال مصدر", location=Location(12, 7))])
     assert document.where(document.text.index("مصدر")) == ("page.ar.html", 12, 11)
+
+
+def test_cached_tagged_sentence_keeps_its_alignment(tmp_path: Path) -> None:
+    from translator.cache import TranslationCache
+
+    source = "قال مصدر عسكري إن الحشد الشعبي هاجم"
+    start = source.index("عسكري")
+    unit = Unit(source, (InlineTag(start, start + len("عسكري"), LINK, 0),), Location(1, 1))
+    engine = FakeEngine(GLOSSARY)
+    first = translate_documents([_document([unit])], engine, cache=TranslationCache(tmp_path))
+    calls = len(engine.requests)
+    again = translate_documents([_document([unit])], engine, cache=TranslationCache(tmp_path))
+    assert len(engine.requests) == calls  # nothing decoded: text and alignment came from the cache
+    assert again[0].units == first[0].units
+
+
+def test_sentence_cached_as_plain_text_is_aligned_by_a_forced_decode(tmp_path: Path) -> None:
+    from translator.cache import TranslationCache
+
+    source = "قال مصدر عسكري إن الحشد الشعبي هاجم"
+    engine = FakeEngine(GLOSSARY)
+    translate_documents([SourceDocument("a.txt", source)], engine, cache=TranslationCache(tmp_path))
+    start = source.index("عسكري")
+    unit = Unit(source, (InlineTag(start, start + len("عسكري"), LINK, 0),), Location(1, 1))
+    engine.requests.clear()
+    [translated] = translate_documents([_document([unit])], engine, cache=TranslationCache(tmp_path))
+    [request] = engine.requests
+    assert request.return_attention and request.target_prefix
+    [placed] = translated.units[0].tags
+    assert translated.units[0].text[placed.start : placed.end] == "military"
+
+PROPERTY_SOURCE = "قال مصدر عسكري إن كتائب حزب الله هاجمت قاعدة القيارة"
+PROPERTY_ENGLISH = "A military source said Kataib Hezbollah attacked Qayyarah base"
+
+
+@st.composite
+def tags_and_alignment(draw: st.DrawFn) -> tuple[list[InlineTag], list[tuple[int, int, int, int]]]:
+    n = len(PROPERTY_SOURCE)
+    tags = []
+    for ref in range(draw(st.integers(0, 6))):
+        start = draw(st.integers(0, n))
+        end = start if draw(st.booleans()) and ref % 3 == 0 else draw(st.integers(start, n))
+        kind = POINT if start == end else draw(st.sampled_from([FORMAT, LINK]))
+        tags.append(InlineTag(start, end, kind, ref, draw(st.integers(0, 2))))
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", PROPERTY_ENGLISH)]
+    sources = [(m.start(), m.end()) for m in re.finditer(r"\S+", PROPERTY_SOURCE)]
+    alignment = [(*word, *draw(st.sampled_from(sources))) for word in words if draw(st.booleans())]
+    return tags, alignment
+
+
+@settings(max_examples=200, deadline=None)
+@given(tags_and_alignment())
+def test_every_tag_comes_back_inside_the_english(case: tuple[list[InlineTag], list[tuple[int, int, int, int]]]) -> None:
+    tags, alignment = case
+    placement = place_tags(PROPERTY_SOURCE, tags, PROPERTY_ENGLISH, alignment)
+    assert [t.ref for t in placement.tags] == [t.ref for t in tags]  # never dropped, never duplicated
+    assert [t.kind for t in placement.tags] == [t.kind for t in tags]
+    for tag in placement.tags:
+        assert 0 <= tag.start <= tag.end <= len(PROPERTY_ENGLISH)
+    assert 0 <= placement.moved <= len(tags)
+    cut = pieces(len(PROPERTY_ENGLISH), placement.tags)
+    assert cut[0][0] == 0 and cut[-1][1] == len(PROPERTY_ENGLISH)
+    assert all(a[1] == b[0] for a, b in zip(cut, cut[1:]))
