@@ -290,3 +290,14 @@ def test_english_page_is_left_to_right_in_a_real_browser(translated: tuple[str, 
     page.write_text(english, encoding="utf-8")
     _chromium(tmp_path / "profile2", f"--screenshot={shot}", "--window-size=1000,700", page.as_uri())
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_inline_element_holding_a_block_is_a_block(tmp_path: Path) -> None:
+    page = (
+        '<html><body><span title="قاعدة القيارة"><div>التحالف الدولي يسلم قاعدة القيارة للقوات العراقية</div></span>'
+        "</body></html>"
+    )
+    from translator.formats import read_document
+
+    units = read_document(page.encode("utf-8"), "x.ar.html").units
+    assert [unit.kind for unit in units] == ["attribute", "div"]

@@ -238,7 +238,7 @@ def _collect(tree: Any, source: str, encoding: str) -> HtmlDocument:
         container = stack.pop()
         if container in verbatim:
             continue
-        _attribute_units(container, document, verbatim)
+        _attribute_units(container, document, verbatim, blocky)
         runs, blocks = _runs(container, blocky, verbatim)
         for run in runs:
             _add_run(run, document, lines)
@@ -406,12 +406,12 @@ def _has_doctype(source: str) -> bool:
     return bool(re.match(r"(?:\s|<!--.*?-->)*<!doctype", source[:4096], re.IGNORECASE | re.DOTALL))
 
 
-def _attribute_units(element: Any, document: HtmlDocument, verbatim: set[Any]) -> None:
+def _attribute_units(element: Any, document: HtmlDocument, verbatim: set[Any], blocky: set[Any]) -> None:
     """The translatable attributes of ``element`` and of its inline and point descendants.
 
     Attributes of block descendants are collected when the walk reaches them.
     """
-    for node in _attribute_holders(element, verbatim):
+    for node in _attribute_holders(element, verbatim, blocky):
         name = _local_name(node)
         if name == "meta":
             key = (node.get("name") or node.get("property") or "").strip().lower()
@@ -423,13 +423,13 @@ def _attribute_units(element: Any, document: HtmlDocument, verbatim: set[Any]) -
                 _add_attribute(document, node, attribute)
 
 
-def _attribute_holders(element: Any, verbatim: set[Any]) -> list[Any]:
+def _attribute_holders(element: Any, verbatim: set[Any], blocky: set[Any]) -> list[Any]:
     holders = [element]
     stack = [child for child in reversed(element) if _is_element(child)]
     while stack:
         node = stack.pop()
-        if node in verbatim:
-            continue
+        if node in verbatim or node in blocky:
+            continue  # kept as is, or a block of its own (the walk reaches it)
         if _local_name(node) in INLINE_ELEMENTS or _local_name(node) in ATOMIC_INLINE_ELEMENTS:
             holders.append(node)
             stack.extend(child for child in reversed(node) if _is_element(child))
