@@ -21,6 +21,7 @@ SENTENCE_2 = (
 )
 SENTENCE_3 = "وقال المتحدث باسم التحالف الكولونيل مايلز كيغنز عبر تويتر إن \"قيادة قوات التحالف الدولي سلمت مقراتها داخل القواعد إلى وزارة الدفاع العراقية، كما غادر مؤقتا مئات الجنود والمدربين للحفاظ على سلامتهم من فيروس كورونا\"."
 CELL_TEXT = "قاعدة القيارة"
+TEXT_BOX_TEXT = "التحالف الدولي يسلم قاعدة القيارة للقوات العراقية"
 HEADER_TEXT = "التحالف الدولي"
 FOOTER_TEXT = "قوات التحالف"
 FOOTNOTE_TEXT = "مع نهاية العام 2017، أعلنت بغداد \"النصر\" على تنظيم الدولة الإسلامية الذي سيطر لنحو ثلاث سنوات على ما يقارب ثلث مساحة العراق."
@@ -111,6 +112,16 @@ def build_report_docx(path: Path) -> Path:
             _run(cell.paragraphs[0], CELL_TEXT)
     nested = table.cell(1, 1).add_table(rows=1, cols=1)
     _run(nested.cell(0, 0).paragraphs[0], HEADER_TEXT)
+
+    # A text box (VML) anchored in a paragraph of its own: its paragraph is translated too.
+    box = document.add_paragraph()
+    box._p.append(
+        parse_xml(
+            f'<w:r {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape style="width:200pt;height:40pt">'
+            f"<v:textbox><w:txbxContent><w:p><w:pPr><w:bidi/></w:pPr><w:r><w:rPr><w:rtl/></w:rPr>"
+            f"<w:t>{TEXT_BOX_TEXT}</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
+        )
+    )
 
     # A page-number field in the body: kept untouched.
     field_paragraph = document.add_paragraph()

@@ -199,3 +199,12 @@ def test_libreoffice_converts_the_english(translated: tuple[Path, Path, dict[str
     converted = tmp_path / "report.en.txt"
     assert converted.exists(), run.stderr
     assert "Kataib Hezbollah" in converted.read_text(encoding="utf-8", errors="replace")
+
+
+def test_text_box_is_translated_and_kept_in_its_shape(translated: tuple[Path, Path, dict[str, Any], Result]) -> None:
+    _, output, _, _ = translated
+    body = part(output, "word/document.xml")
+    [box] = list(body.iter(f"{W}txbxContent"))
+    assert box.getparent().tag == "{urn:schemas-microsoft-com:vml}textbox"
+    text = "".join(t.text or "" for t in box.iter(f"{W}t"))
+    assert text == "The international coalition hands over Qayyarah base to Iraqi forces"
