@@ -237,3 +237,28 @@ def test_every_tag_comes_back_inside_the_english(case: tuple[list[InlineTag], li
     cut = pieces(len(PROPERTY_ENGLISH), placement.tags)
     assert cut[0][0] == 0 and cut[-1][1] == len(PROPERTY_ENGLISH)
     assert all(a[1] == b[0] for a, b in zip(cut, cut[1:]))
+
+
+DOCUMENT_LIBRARIES = ("lxml", "docx", "html5lib", "bs4")
+
+
+@pytest.mark.parametrize(
+    "args", [["check", "."], ["terms", "a.ar.txt", "-g", "g.yaml"], ["glossary", "list", "-g", "g.yaml"]], ids=" ".join
+)
+def test_text_commands_do_not_import_the_document_libraries(tmp_path: Path, args: list[str]) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "g.yaml").write_text("version: 1\nsource_lang: ar\ntarget_lang: en\nterms: []\n", encoding="utf-8")
+    (tmp_path / "a.ar.txt").write_text("قاعدة القيارة\n", encoding="utf-8")
+    (tmp_path / "a.en.txt").write_text("Qayyarah base\n", encoding="utf-8")
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from translator.cli import cli\n"
+        f"result = CliRunner().invoke(cli, {args!r} + (['-g', 'g.yaml'] if {args[0]!r} == 'check' else []))\n"
+        "assert result.exit_code in (0, 1), result.output\n"
+        f"print(','.join(m for m in {DOCUMENT_LIBRARIES!r} if m in sys.modules))\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=True)
+    assert completed.stdout.strip() == ""
