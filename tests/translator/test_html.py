@@ -235,12 +235,18 @@ def test_malformed_html_is_translated(tmp_path: Path, body: str, paragraphs: int
 
 
 def test_bilingual_rows_are_units(tmp_path: Path) -> None:
-    output = tmp_path / "pairs.tsv"
-    _, result = translate_page(tmp_path, PAGE, "article.ar.html", "--bilingual", "tsv", "-o", str(output))
+    from translator.formats import read_document
+
+    output = tmp_path / "pairs.jsonl"
+    _, result = translate_page(tmp_path, PAGE, "article.ar.html", "--bilingual", "jsonl", "-o", str(output))
     assert result.exit_code == 0, result.stderr
-    rows = [line.split("\t") for line in output.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    sources = [row for row in rows if row and ARABIC_LETTER_RE.search(row[-2] if len(row) > 1 else "")]
-    assert any("كتائب حزب الله" in cell for row in sources for cell in row)
+    pairs = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    pairs = [pair for pair in pairs if "source" in pair]
+    units = [unit.text for unit in read_document(PAGE.encode("utf-8"), "article.ar.html").units]
+    assert sorted({pair["paragraph"] for pair in pairs}) == list(range(len(units)))
+    for pair in pairs:
+        assert pair["source"] in units[pair["paragraph"]]
+    assert any("كتائب حزب الله" in pair["source"] and "Kataib Hezbollah" in pair["target"] for pair in pairs)
 
 
 def test_check_reads_html_pairs_unit_by_unit(tmp_path: Path, translated: tuple[str, dict[str, Any], Result]) -> None:
