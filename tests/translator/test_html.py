@@ -307,3 +307,12 @@ def test_inline_element_holding_a_block_is_a_block(tmp_path: Path) -> None:
 
     units = read_document(page.encode("utf-8"), "x.ar.html").units
     assert [unit.kind for unit in units] == ["attribute", "div"]
+
+
+def test_check_falls_back_to_unaligned_when_units_differ(tmp_path: Path, translated: tuple[str, dict[str, Any], Result]) -> None:
+    english, _, _ = translated
+    (tmp_path / "article.ar.html").write_text(PAGE, encoding="utf-8")
+    shorter = re.sub(r"<figure>.*?</figure>", "", english, flags=re.S)
+    (tmp_path / "article.en.html").write_text(shorter, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(tmp_path), "-g", str(SEED_GLOSSARY)], catch_exceptions=False)
+    assert "warning unaligned" in result.output

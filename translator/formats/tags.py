@@ -243,7 +243,6 @@ def map_to_cleaned(raw: str, cleaned: str, tags: Sequence[InlineTag]) -> tuple[I
 
 __all__ = [
     "AlignedToken",
-    "LINK",
     "Placement",
     "TermRendering",
     "map_to_cleaned",
