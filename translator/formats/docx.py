@@ -39,7 +39,6 @@ from translator.formats.tags import pieces
 
 NAME = "docx"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 W = f"{{{W_NS}}}"
 MAIN_PART = "word/document.xml"

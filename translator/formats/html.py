@@ -29,14 +29,11 @@ import codecs
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 from glossary.errors import InputDecodeError, MissingDependency
 from translator.formats import FORMAT, LINK, POINT, InlineTag, Location, TranslatedUnit, Unit
 from translator.formats.tags import pieces
-
-if TYPE_CHECKING:
-    from lxml import etree
 
 NAME = "html"
 # A bigger page is refused (exit 2) rather than held in memory several times over.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from glossary.english import find_renderings
-from translator.formats import FORMAT, LINK, POINT, InlineTag
+from translator.formats import FORMAT, POINT, InlineTag
 
 Span = tuple[int, int]
 # One aligned token: (target start, target end, source start, source end), the
