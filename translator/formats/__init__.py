@@ -70,6 +70,24 @@ re-placed on the English (:mod:`translator.formats.tags`):
 
 A tag spanning two sentences comes back as one tag per sentence (same
 ``ref``); the format writes each as its own element or run.
+
+Using a format (what ``tarjama translate`` does, for many files in one batch)
+=============================================================================
+
+::
+
+    from translator.formats import read_document
+    from translator.pipeline import SourceDocument, translate_documents
+
+    document = read_document(data, "article.ar.html")          # bytes in
+    [translated] = translate_documents(
+        [SourceDocument.from_units("article.ar.html", document.units)], engine, cache, glossary
+    )
+    english = document.write(translated.units)                  # bytes out
+
+``translated.segments`` and :func:`translator.pipeline.segment_translations`
+give the enforcement outcomes; ``SourceDocument.where(offset)`` the
+``FILE:LINE:COL`` (or ``FILE:body:p12 “…”``) of a segment offset.
 """
 from __future__ import annotations
 
