@@ -316,3 +316,18 @@ def test_check_falls_back_to_unaligned_when_units_differ(tmp_path: Path, transla
     (tmp_path / "article.en.html").write_text(shorter, encoding="utf-8")
     result = CliRunner().invoke(cli, ["check", str(tmp_path), "-g", str(SEED_GLOSSARY)], catch_exceptions=False)
     assert "warning unaligned" in result.output
+
+
+FRAGMENTS = [
+    ("paragraph", "<p>التحالف الدولي يسلم <b>قاعدة القيارة</b> للقوات العراقية</p>",
+     "<p>The international coalition hands over <b>Qayyarah base</b> to Iraqi forces</p>"),
+    ("bare text with a link", 'التحالف الدولي يسلم <a href="/q">قاعدة القيارة</a> للقوات العراقية',
+     'The international coalition hands over <a href="/q">Qayyarah base</a> to Iraqi forces'),
+]
+
+
+@pytest.mark.parametrize(("fragment", "expected"), [case[1:] for case in FRAGMENTS], ids=[case[0] for case in FRAGMENTS])
+def test_fragment_comes_back_as_a_fragment(tmp_path: Path, fragment: str, expected: str) -> None:
+    output, result = translate_page(tmp_path, fragment, "snippet.ar.html")
+    assert result.exit_code == 0, result.stderr
+    assert output.read_text(encoding="utf-8") == expected

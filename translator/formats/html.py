@@ -108,6 +108,9 @@ class HtmlDocument:
     # libxml2 adds an HTML 4 doctype to a page that had none: write it only if the page had one.
     doctype: bool = True
     lines: _SourceLines | None = None
+    # A fragment (no <html>, <head> or <body> tag: a snippet from a CMS or an API
+    # call) is written back as a fragment, without the document libxml2 wrapped it in.
+    fragment: bool = False
 
     @property
     def units(self) -> Sequence[Unit]:
@@ -125,6 +128,8 @@ class HtmlDocument:
                 _write_run(target, text, unit.tags)
         root = self.tree.getroot()
         _switch_direction(root, self.verbatim)
+        if self.fragment:
+            return _fragment_bytes(root, html)
         _declare_utf8(root)
         _override_stylesheet_direction(root)
         if self.doctype:
@@ -228,7 +233,7 @@ def _collect(tree: Any, source: str, encoding: str) -> HtmlDocument:
                     blocky.add(element)
                     break
     lines = _SourceLines(source)
-    document = HtmlDocument(tree, encoding, [], [], verbatim, _has_doctype(source), lines)
+    document = HtmlDocument(tree, encoding, [], [], verbatim, _has_doctype(source), lines, _is_fragment(source))
     # Attribute and text units in document order: an element's attributes before its text.
     stack: list[Any] = [root]
     while stack:
@@ -397,6 +402,27 @@ class _SourceLines:
             found.append((offset, number, position - self.line_starts[number - 1] + 1))
             cursor = position + len(chunk)
         return found
+
+
+def _is_fragment(source: str) -> bool:
+    return not _DOCUMENT_TAG_RE.search(source)
+
+
+_DOCUMENT_TAG_RE = re.compile(r"<(?:html|head|body)[\s>/]|<!doctype", re.IGNORECASE)
+
+
+def _fragment_bytes(root: Any, html: Any) -> bytes:
+    """The content of <head> and <body> only, as the fragment was given."""
+    from html import escape
+
+    parts: list[bytes] = []
+    for container in (root.find("head"), root.find("body")):
+        if container is None:
+            continue
+        if container.text:
+            parts.append(escape(container.text, quote=False).encode("utf-8"))
+        parts.extend(html.tostring(child, encoding="utf-8", method="html") for child in container)
+    return b"".join(parts)
 
 
 def _has_doctype(source: str) -> bool:
