@@ -6,7 +6,7 @@ whenever a field changes meaning or disappears.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from glossary.model import Glossary
 from translator import __version__
@@ -27,6 +27,9 @@ class ReportedFile:
     text: str
     segment_offsets: Sequence[int]
     translations: Sequence[SegmentTranslation]
+    # For documents read by a format with units (HTML, DOCX): offset in ``text``
+    # → (unit label, line, column) in the source file (SourceDocument.position).
+    locate: Callable[[int], tuple[str | None, int | None, int | None]] | None = None
 
 
 def line_and_column(text: str, offset: int) -> tuple[int, int]:
@@ -53,15 +56,20 @@ def build_report(
             all_translations.append(translation)
             for outcome in translation.outcomes:
                 occurrence = outcome.occurrence
-                line, column = line_and_column(reported.text, offset + occurrence.start)
+                unit: str | None = None
+                if reported.locate is not None:
+                    unit, line_or_none, column_or_none = reported.locate(offset + occurrence.start)
+                else:
+                    line_or_none, column_or_none = line_and_column(reported.text, offset + occurrence.start)
                 occurrences.append(
                     {
                         "file": reported.path,
+                        **({"unit": unit} if unit is not None else {}),
                         "segment": index,
                         "surface": occurrence.surface,
                         "source": occurrence.form,
-                        "line": line,
-                        "column": column,
+                        "line": line_or_none,
+                        "column": column_or_none,
                         "target": occurrence.entry.target,
                         "method": outcome.method,
                     }
