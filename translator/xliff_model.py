@@ -177,7 +177,8 @@ def _needs_review_sdl(unit: XmlElement, mid: str | None, default: bool) -> bool:
     for definition in unit.iter("seg"):
         if definition.namespace == SDL_NS and definition.get("id") == mid:
             conf = definition.get("conf")
-            return conf is not None and conf not in SDL_REVIEWED
+            # No level (tarjama leaves sdl:seg-defs alone): the target's state says it.
+            return default if conf is None else conf not in SDL_REVIEWED
     return default
 
 
