@@ -162,6 +162,11 @@ def create_out_dir(out_dir: str | None) -> None:
     metavar="PATH",
     help="Write the pairs of all inputs to PATH ('-' = standard output) and the English as usual.",
 )
+@click.option(
+    "--overwrite-targets",
+    is_flag=True,
+    help="XLIFF: translate units that already have a target too (default: only empty or missing targets).",
+)
 @click.pass_context
 def translate(
     ctx: click.Context,
@@ -178,6 +183,7 @@ def translate(
     strict: bool,
     bilingual_format: str | None,
     bilingual_out: str | None,
+    overwrite_targets: bool,
 ) -> None:
     """Translate Arabic text, Markdown, HTML or Word (.docx) files into English.
 
@@ -230,7 +236,11 @@ def translate(
         _check_bilingual_out(bilingual_out, plan)
     check_output_folders(plan, out_dir)
     jobs = [
-        Job(name, target, read_document(read_bytes(name), name, "<stdin>" if name == STDIN else name))
+        Job(
+            name,
+            target,
+            read_document(read_bytes(name), name, "<stdin>" if name == STDIN else name, overwrite_targets=overwrite_targets),
+        )
         for name, target in plan
     ]
     glossary = None if no_glossary else _load_glossary(ctx, glossary_path)
