@@ -203,6 +203,8 @@ def read_po(text: str, path: str) -> list[BilingualUnit]:
         fields = {name: "".join(parts) for name, parts in entry.fields.items()}
         if "msgid" not in fields:
             raise FileFormatError("PO entry without msgid", path, entry.line, 1)
+        if not any(name.startswith("msgstr") for name in fields):
+            raise FileFormatError("PO entry has no msgstr", path, entry.line, 1)
         if not fields["msgid"]:
             continue  # the header
         context = fields.get("msgctxt")
