@@ -44,19 +44,27 @@ class XmlElement:
     """An element: its name, attributes, where it is, and its mixed content in order."""
 
     name: str  # "{namespace}local" or "local"
+    local: str  # the name without its namespace
     attributes: dict[str, str]  # names as "{namespace}local" or "local"
     line: int  # of the start tag, 1-based
     column: int  # of the start tag's "<", 1-based, in characters
     start: int  # byte offset of "<" in XmlDocument.data
-    start_tag_end: int  # byte offset just after the start tag's ">"
+    data: bytes = field(repr=False, default=b"")  # the document's bytes, for start_tag_end
     end: int = 0  # byte offset just after the end tag (== start_tag_end for <empty/>)
     content_end: int = 0  # byte offset of the end tag's "<" (== start_tag_end for <empty/>)
     content: list[Content] = field(default_factory=list)
     parent: XmlElement | None = None
+    self_closing: bool = False
 
     @property
-    def local(self) -> str:
-        return self.name.rsplit("}", 1)[-1]
+    def start_tag_end(self) -> int:
+        """Byte offset just after the start tag's ">" (found on demand: ``check`` never needs it)."""
+        if self.self_closing:
+            return self.end
+        tag = _START_TAG_RE.match(self.data, self.start)
+        if tag is None:  # expat accepted the tag, so the pattern matches it
+            raise ValueError(f"no start tag at byte {self.start}")
+        return tag.end()
 
     @property
     def namespace(self) -> str:
@@ -65,7 +73,7 @@ class XmlElement:
     @property
     def empty(self) -> bool:
         """Written ``<x/>``: nothing can be spliced between its tags."""
-        return self.start_tag_end == self.end
+        return self.self_closing
 
     def children(self, *locals_: str) -> Iterator[XmlElement]:
         """Child elements (of these local names, if given), in order."""
@@ -78,11 +86,18 @@ class XmlElement:
 
     def iter(self, *locals_: str) -> Iterator[XmlElement]:
         """Descendants (of these local names, if given), in document order."""
-        for item in self.content:
-            if isinstance(item, XmlElement):
-                if not locals_ or item.local in locals_:
-                    yield item
-                yield from item.iter(*locals_)
+        # An explicit stack, not nested generators: a 10,000-unit file is walked several times.
+        stack = [iter(self.content)]
+        while stack:
+            for item in stack[-1]:
+                if isinstance(item, XmlElement):
+                    if not locals_ or item.local in locals_:
+                        yield item
+                    if item.content:
+                        stack.append(iter(item.content))
+                        break
+            else:
+                stack.pop()
 
     def text(self) -> str:
         """All character data inside, at any depth."""
@@ -174,38 +189,41 @@ def _parse(body: bytes, path: str) -> XmlElement:
     stack: list[XmlElement] = []
     roots: list[XmlElement] = []
     qualified: dict[str, str] = {}  # expat name -> "{uri}local", computed once per name
+    locals_: dict[str, str] = {}
 
     def name_of(expat_name: str) -> str:
         known = qualified.get(expat_name)
         if known is None:
             known = qualified[expat_name] = _qualified(expat_name)
+            locals_[expat_name] = expat_name.rsplit(" ", 1)[-1]
         return known
 
     def start(name: str, attributes: dict[str, str]) -> None:
-        offset = parser.CurrentByteIndex
-        tag = _START_TAG_RE.match(body, offset)
-        if tag is None:  # expat accepted it, so this cannot happen; be loud if it does
-            raise _Refused("cannot locate a start tag", parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
         parent = stack[-1] if stack else None
         element = XmlElement(
             name_of(name),
+            locals_[name],
             {name_of(key): value for key, value in attributes.items()} if attributes else {},
             parser.CurrentLineNumber,
             parser.CurrentColumnNumber + 1,
-            offset,
-            tag.end(),
+            parser.CurrentByteIndex,
+            body,
             parent=parent,
         )
-        if tag.group().endswith(b"/>"):
-            element.end = element.content_end = tag.end()
         (parent.content if parent is not None else roots).append(element)
         stack.append(element)
 
     def end(name: str) -> None:
         element = stack.pop()
-        if element.end == 0:
-            element.content_end = parser.CurrentByteIndex
-            element.end = body.index(b">", element.content_end) + 1
+        offset = parser.CurrentByteIndex
+        # expat reports <x/>'s end just after the tag, a real end tag at its "<";
+        # only an element with no content can be the former.
+        if not element.content and body[offset - 2 : offset] == b"/>" and not body.startswith(b"</", offset - 2):
+            element.self_closing = True
+            element.end = element.content_end = offset
+        else:
+            element.content_end = offset
+            element.end = body.index(b">", offset) + 1
 
     def characters(data: str) -> None:
         if stack:
