@@ -291,6 +291,11 @@ def translate(
     unenforced = unenforced_warnings(translated, outcomes)
     for warning in unenforced:
         click.echo(warning, err=True)
+    for job in jobs:
+        # A format may report what its output's reader will trip on (subtitle
+        # reading speed): a `warnings` list of findings, filled by write().
+        for finding in getattr(job.document, "warnings", ()):
+            click.echo(finding.as_text(), err=True)
     if strict and unenforced:
         ctx.exit(1)
 

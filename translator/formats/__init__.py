@@ -94,6 +94,8 @@ FORMAT_MODULES: dict[str, str] = {
     ".xliff": "xliff",
     ".sdlxliff": "xliff",
     ".mqxliff": "xliff",
+    ".srt": "subtitles",
+    ".vtt": "subtitles",
 }
 DEFAULT_FORMAT = "text"
 
