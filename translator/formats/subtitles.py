@@ -382,7 +382,8 @@ def spread(run: list[_Cue], english: TranslatedUnit) -> list[tuple[str, list[Inl
             upto = round(len(words) * seen_source / total_source)
             # Every cue keeps at least one word when there are enough, and leaves one for each cue after it.
             upto = max(upto, min(taken + 1, len(words)))
-            upto = min(upto, max(taken, len(words) - (len(run) - number - 1)))
+            if len(words) >= len(run):
+                upto = min(upto, max(taken, len(words) - (len(run) - number - 1)))
             upto = _allowed_cut(upto, words, kept_whole, taken)
         start = words[taken][0] if taken < len(words) else len(text)
         end = words[upto - 1][1] if upto > taken else start
