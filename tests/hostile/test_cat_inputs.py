@@ -136,3 +136,28 @@ def test_an_external_dtd_is_never_fetched(tmp_path: Path) -> None:
     path = _write(tmp_path, "memory.tmx", text.replace('SYSTEM "tmx14.dtd"', 'SYSTEM "http://example.invalid/tmx14.dtd"'))
     result = invoke(["check", str(path), "-g", GLOSSARY])
     assert result.exit_code == 0, result.output
+
+
+SRT_OK = "1\n00:00:01,000 --> 00:00:03,000\nقال مصدر عسكري.\n\n2\n00:00:03,500 --> 00:00:05,000\nبغداد.\n"
+VTT_OK = "WEBVTT\n\n00:01.000 --> 00:03.000\nقال مصدر عسكري.\n"
+SUBTITLE_CASES = [
+    ("letters in a timecode", "a.srt", SRT_OK.replace("00:00:03,500", "00:00:O3,500"), ":6:7:", "bad timecode"),
+    ("61 minutes", "a.srt", SRT_OK.replace("00:00:03,500", "00:61:03,500"), ":6:4:", "minutes 61"),
+    ("ends before it starts", "a.srt", SRT_OK.replace("00:00:05,000", "00:00:02,000"), ":6:14:", "ends before it starts"),
+    ("no cue number", "a.srt", SRT_OK.replace("2\n00:00:03,500", "00:00:03,500"), ":5:1:", "cue number"),
+    ("text where the number goes", "a.srt", "مرحبا\n00:00:01,000 --> 00:00:02,000\nنص\n", ":1:1:", "expected a cue number"),
+    ("number without timing", "a.srt", "1\n", ":1:1:", "without a timing line"),
+    ("WebVTT without header", "a.vtt", VTT_OK.replace("WEBVTT\n\n", ""), ":1:1:", '"WEBVTT"'),
+    ("WebVTT comma timecode", "a.vtt", VTT_OK.replace("00:03.000", "00:03,000"), ":3:", "bad timecode"),
+    ("WebVTT cue without timing", "a.vtt", VTT_OK + "\nمجرد نص\n", ":6:1:", "timing line"),
+]
+
+
+@pytest.mark.parametrize(("case", "name", "content", "where", "words"), SUBTITLE_CASES, ids=[c[0] for c in SUBTITLE_CASES])
+def test_bad_subtitles_are_one_error_and_nothing_written(
+    case: str, name: str, content: str, where: str, words: str, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, name, content)
+    before = folder_state(tmp_path)
+    assert_refused(invoke(["translate", str(path), "-g", GLOSSARY, "--no-cache"]), str(path) + where, words)
+    assert folder_state(tmp_path) == before

@@ -226,7 +226,9 @@ def _parse_vtt(lines: list[str], path: str) -> list[_Cue]:
             continue
         timing_index = first if "-->" in head else first + 1
         if timing_index >= end or "-->" not in lines[timing_index]:
-            raise FileFormatError("expected a cue timing line (MM:SS.mmm --> MM:SS.mmm)", path, timing_index + 1, 1)
+            raise FileFormatError(
+                "expected a cue timing line (MM:SS.mmm --> MM:SS.mmm)", path, min(timing_index, end - 1) + 1, 1
+            )
         timing_line = lines[timing_index]
         match = _VTT_TIMING_RE.match(timing_line)
         if match is None:
