@@ -41,13 +41,16 @@ def check(
 
     PATHS are files or folders (searched recursively; default: the current
     folder). NAME.ar.EXT is paired with NAME.en.EXT (the glossary's languages);
-    either side may be named. Exit 0 when clean, 1 on findings, 2 on bad input.
+    either side may be named. Bilingual files (XLIFF .xlf .xliff .sdlxliff
+    .mqxliff, TMX, PO) are checked unit by unit. Exit 0 when clean, 1 on
+    findings, 2 on bad input.
 
     \b
     Example:
       tarjama check translations/ -g glossary.yaml
       tarjama check --source a.ar.txt --target a.en.txt --format json
       tarjama check docs/ --format github --warnings-as-errors
+      tarjama check job.xlf memory.tmx strings.po -g glossary.yaml
     """
     if (source_path is None) != (target_path is None):
         raise click.UsageError("--source and --target go together")

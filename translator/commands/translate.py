@@ -212,6 +212,8 @@ def translate(
       tarjama translate article.ar.txt              # writes article.en.txt
       tarjama translate a.ar.md b.ar.txt --out-dir en/
       tarjama translate article.ar.html report.ar.docx -g glossary.yaml
+      tarjama translate job.xlf -g glossary.yaml -o job.en.xlf
+      tarjama translate news.ar.srt                   # writes news.en.srt
       cat article.ar.txt | tarjama translate - --model ar_en.argosmodel
       tarjama translate article.ar.txt -g glossary.yaml --report report.json --strict
       tarjama translate article.ar.txt --bilingual html -o side-by-side.html
