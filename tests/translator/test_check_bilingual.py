@@ -285,3 +285,24 @@ def test_xliff_units_agree_with_translate_toolkit(tmp_path: Path) -> None:
     # translate-toolkit shows codes as placeholders; the text around them is the same.
     for (_, mine), (_, toolkit) in zip(ours, theirs):
         assert all(word in toolkit for word in mine.replace(".", " ").split())
+
+
+def test_checking_bilingual_files_loads_no_heavy_library(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "job.xlf").write_text(cat_files.po2xliff([("1", SOURCE_1, GOOD_1)]), "utf-8")
+    (tmp_path / "memory.tmx").write_text(cat_files.tmx([("t1", SOURCE_1, GOOD_1)]), "utf-8")
+    (tmp_path / "strings.po").write_text(PO_TEXT, "utf-8")
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from translator.cli import cli\n"
+        f"result = CliRunner().invoke(cli, ['check', {str(tmp_path)!r}, '-g', {SEED_GLOSSARY!r}])\n"
+        "assert result.exit_code == 1, result.output\n"
+        "heavy = ('ctranslate2', 'sentencepiece', 'argostranslate', 'torch', 'lxml', 'translate', 'polib', 'srt',"
+        " 'webvtt', 'ray', 'starlette', 'docx', 'html5lib', 'bs4')\n"
+        "print(','.join(sorted(m for m in heavy if m in sys.modules)))\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True, cwd=ROOT)
+    assert completed.stdout.strip() == ""
