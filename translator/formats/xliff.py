@@ -274,6 +274,9 @@ def target_content(document: XmlDocument, source: _SourceUnit, english: Translat
         for ref in sorted(children.get(parent, []), key=lambda r: (spans[r][0], spans[r][1] if source.codes[r].wrapper else -1, r)):
             code = source.codes[ref]
             code_start, code_end = spans[ref]
+            # Spans never overlap (see _placed_spans); never write a stretch of text twice regardless.
+            code_start = max(code_start, cursor)
+            code_end = max(code_end, code_start)
             out.append(escape_text(text[cursor:code_start]).encode("utf-8"))
             element = code.element
             if not code.wrapper:
@@ -322,17 +325,15 @@ def _placed_spans(source: _SourceUnit, english: TranslatedUnit) -> list[tuple[in
     for ref, code in enumerate(source.codes):
         by_parent.setdefault(code.parent, []).append(ref)
     for refs in by_parent.values():
-        frontier_end = -1
-        frontier_start = -1
+        frontier = -1  # where the furthest-reaching sibling wrapper so far ends
         for ref in sorted(refs, key=lambda r: (spans[r][0], r)):
             start, end = spans[ref]
-            if source.codes[ref].wrapper:
-                if start < frontier_end:
-                    start = frontier_end
-                    end = max(start, end)
-                frontier_start, frontier_end = start, end
-            elif frontier_start < start < frontier_end:
-                start = end = frontier_end  # a point inside a sibling's span goes after it
+            wrapper = source.codes[ref].wrapper
+            if start < frontier:  # inside or across an earlier sibling: after it
+                start = frontier
+                end = max(start, end) if wrapper else start
+            if wrapper:
+                frontier = max(frontier, end)
             spans[ref] = (start, end)
             _shift_descendants(source.codes, spans, ref)
     return spans
