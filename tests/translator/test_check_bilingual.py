@@ -306,3 +306,26 @@ def test_checking_bilingual_files_loads_no_heavy_library(tmp_path: Path) -> None
     )
     completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True, cwd=ROOT)
     assert completed.stdout.strip() == ""
+
+
+# Realistic news units: (case, Arabic source with inline codes, English target, expected rule or None)
+ARABIC_CASES = [
+    ("clitic wa+li+al inside g", 'وقال مصدر <g id="1">وللتحالف الدولي</g> قواعد.', "A source said the international coalition has bases.", None),
+    ("clitic, target missing", 'وقال مصدر <g id="1">وللتحالف الدولي</g> قواعد.', "A source said the alliance has bases.", "missing-term"),
+    ("diacritics", "سلّمَ التَّحالُفُ الدَّوْلِيُّ القاعدة.", "The International Alliance handed over the base.", "avoided-term"),
+    ("tatweel", "انتشر الحشـــد الشعبـي قرب الموصل.", "The Popular Mobilization Forces deployed near Mosul.", None),
+    ("tatweel, avoided", "انتشر الحشـــد الشعبـي قرب الموصل.", "The Hashd al-Shaabi deployed near Mosul.", "avoided-term"),
+    ("RLM between clitic and term", "وقال \u200fالحشد الشعبي إنه انسحب.", "The PMF said it withdrew.", None),
+    ("quoted name", 'أعلنت «كتائب حزب الله» مسؤوليتها.', '"Hezbollah Brigades" claimed responsibility.', "avoided-term"),
+    ("hashtag", "وسم #الحشد_الشعبي يتصدر تويتر.", "The hashtag #PMF trends on Twitter.", None),
+    ("Arabic left in the target", "سلّم التحالف الدولي القاعدة.", "The international coalition handed over القاعدة.", "untranslated"),
+]
+
+
+@pytest.mark.parametrize(("case", "source", "target", "rule"), ARABIC_CASES, ids=[c[0] for c in ARABIC_CASES])
+def test_arabic_news_units(case: str, source: str, target: str, rule: str | None, tmp_path: Path) -> None:
+    job = tmp_path / "job.xlf"
+    job.write_text(cat_files.po2xliff([("1", source, target)], target_lang="en"), "utf-8")
+    code, output = _invoke(["check", str(job), "-g", SEED_GLOSSARY, "--format", "json"])
+    rules = [finding["rule"] for finding in json.loads(output)["findings"]]
+    assert rules == ([rule] if rule else []), output

@@ -256,3 +256,28 @@ def test_fixture_model_pretranslates_12_and_21(shape: str, tmp_path: Path, monke
     written = out.read_text("utf-8")
     assert "Qayyarah base" in written and "Iraqi forces" in written
     assert written.count("Baghdad") == 1
+
+
+@pytest.mark.parametrize("empty", ['<target state="new"/>', "<target></target>", '<target xml:lang="en">  </target>'])
+def test_an_empty_target_is_filled(empty: str, tmp_path: Path) -> None:
+    job = tmp_path / "job.xlf"
+    text = cat_files.po2xliff([("1", cat_files.NEWS_12[0][1], "PLACEHOLDER")], target_lang="en")
+    job.write_text(text.replace("<target>PLACEHOLDER</target>", empty), "utf-8")
+    _, _, out = _translate(job)
+    tree = etree.parse(str(out))
+    (target,) = tree.findall(".//x:trans-unit/x:target", NS12)
+    assert target.get("state") == "needs-review-translation"
+    assert "international coalition" in "".join(target.itertext())
+
+
+def test_sdlxliff_with_some_segments_done_fills_only_the_others(tmp_path: Path) -> None:
+    job = tmp_path / "job.sdlxliff"
+    text = cat_files.sdlxliff([("7", [("1", cat_files.NEWS_12[0][1], "Done by the translator."), ("2", cat_files.NEWS_12[1][1], None)])])
+    job.write_text(text, "utf-8")
+    _, _, out = _translate(job)
+    written = out.read_text("utf-8")
+    assert '<mrk mtype="seg" mid="1">Done by the translator.</mrk>' in written
+    tree = etree.parse(str(out))
+    marks = tree.findall(".//x:trans-unit/x:target/x:mrk", NS12)
+    assert [mark.get("mid") for mark in marks] == ["1", "2"]
+    assert "Popular Mobilization Forces" in "".join(marks[1].itertext())
