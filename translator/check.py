@@ -543,28 +543,30 @@ class _Collected:
 
 
 def check_paths(paths: Sequence[str], glossary: Glossary, strict_counts: bool = False) -> CheckResult:
-    """Find pairs and bilingual files under ``paths`` and check them all (``tarjama check PATHS…``).
+    """Find pairs and bilingual files under ``paths`` and check them all (``tarjama check PATHS…``)."""
+    search = find_pairs(paths, glossary.source_lang, glossary.target_lang)
+    result = check_files(search.pairs, glossary, strict_counts, search.bilingual)
+    return CheckResult(_sorted(list(search.findings) + list(result.findings)), result.pairs_checked)
+
+
+def check_files(
+    pairs: Sequence[TranslationPair],
+    glossary: Glossary,
+    strict_counts: bool = False,
+    bilingual_paths: Sequence[str] = (),
+) -> CheckResult:
+    """Read and check explicit pairs (``tarjama check --source S --target T``) and bilingual files.
 
     Each unit of a bilingual file (XLIFF, TMX, PO) counts as one pair checked.
     """
-    search = find_pairs(paths, glossary.source_lang, glossary.target_lang)
-    texts = [
-        PairText(pair.source, read_text(pair.source).text, pair.target, read_text(pair.target).text)
-        for pair in search.pairs
-    ]
-    bilingual = [read_bilingual(path, glossary.source_lang, glossary.target_lang) for path in search.bilingual]
-    findings = check_texts(texts, glossary, strict_counts, bilingual)
-    units = sum(1 for file in bilingual for unit in file.units if unit.source.strip())
-    return CheckResult(_sorted(list(search.findings) + findings), len(texts) + units)
-
-
-def check_files(pairs: Sequence[TranslationPair], glossary: Glossary, strict_counts: bool = False) -> CheckResult:
-    """Read and check explicit pairs (``tarjama check --source S --target T``)."""
     texts = [
         PairText(pair.source, read_text(pair.source).text, pair.target, read_text(pair.target).text)
         for pair in pairs
     ]
-    return CheckResult(tuple(check_texts(texts, glossary, strict_counts)), len(texts))
+    bilingual = [read_bilingual(path, glossary.source_lang, glossary.target_lang) for path in bilingual_paths]
+    findings = check_texts(texts, glossary, strict_counts, bilingual)
+    units = sum(1 for file in bilingual for unit in file.units if unit.source.strip())
+    return CheckResult(tuple(findings), len(texts) + units)
 
 
 def check_texts(
