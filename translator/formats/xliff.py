@@ -132,12 +132,21 @@ def read(data: bytes, path: str, overwrite_targets: bool = False) -> XliffDocume
                 InlineTag(code.start, code.end if code.wrapper else code.start, FORMAT if code.wrapper else POINT, ref, _depth(item.codes, ref))
                 for ref, code in enumerate(item.codes)
             ),
-            Location(item.segment.source.line, item.segment.source.column),
+            _text_location(item.segment.source),
             kind="segment",
         )
         for item in pending
     )
     return XliffDocument(xliff, pending, units)
+
+
+def _text_location(source: XmlElement) -> Location:
+    """Where the source's text begins: just after its start tag (warnings and reports point there)."""
+    tag = source.data[source.start : source.start_tag_end].decode("utf-8")
+    newlines = tag.count("\n")
+    if newlines:
+        return Location(source.line + newlines, len(tag) - tag.rfind("\n"))
+    return Location(source.line, source.column + len(tag))
 
 
 def _require_english_target(xliff: XliffFile, path: str) -> None:
