@@ -329,3 +329,11 @@ def test_arabic_news_units(case: str, source: str, target: str, rule: str | None
     code, output = _invoke(["check", str(job), "-g", SEED_GLOSSARY, "--format", "json"])
     rules = [finding["rule"] for finding in json.loads(output)["findings"]]
     assert rules == ([rule] if rule else []), output
+
+
+def test_a_bilingual_file_is_not_one_side_of_a_pair(tmp_path: Path) -> None:
+    job = tmp_path / "job.xlf"
+    job.write_text(cat_files.po2xliff([("1", SOURCE_1, GOOD_1)]), "utf-8")
+    result = CliRunner().invoke(cli, ["check", "--source", str(job), "--target", str(job), "-g", SEED_GLOSSARY])
+    assert result.exit_code == 2
+    assert "holds both sides: give it as a PATH" in result.output

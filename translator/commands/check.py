@@ -13,6 +13,7 @@ from glossary.model import Glossary
 from glossary.options import format_option, glossary_option
 from glossary.yamlio import load_glossary
 from translator import __version__
+from translator.bilingual_readers import BILINGUAL_SUFFIXES
 from translator.check import CheckResult, TranslationPair, check_files, check_paths
 
 _SEVERITY_COLORS = {"error": "red", "warning": "yellow"}
@@ -56,6 +57,8 @@ def check(
         raise click.UsageError("--source and --target go together")
     if source_path is not None and paths:
         raise click.UsageError("give either PATHS or --source/--target, not both")
+    if any(path is not None and path.lower().endswith(BILINGUAL_SUFFIXES) for path in (source_path, target_path)):
+        raise click.UsageError("an XLIFF, TMX or PO file holds both sides: give it as a PATH, not --source/--target")
     glossary = load_glossary(glossary_path)
     if source_path is not None and target_path is not None:
         result = check_files([TranslationPair(source_path, target_path)], glossary, strict_counts)
