@@ -26,6 +26,9 @@ States (CAT tools show these as machine translation awaiting review):
   "needs review" state: "translated" is the state before "reviewed" and
   "final", which is what Okapi, Weblate and memoQ show as unreviewed).
 
+SDLXLIFF: the segment's ``<sdl:seg>`` gets ``conf="Draft" origin="mt"``,
+which is where Trados Studio reads a segment's status.
+
 Each translated unit gets a note naming the glossary terms enforced and those
 that were not: 1.2 ``<note from="tarjama">``, 2.x a ``<note category="tarjama">``
 in the unit's ``<notes>``.
@@ -42,6 +45,7 @@ from translator.xliff_model import (
     CODE_HOLDERS_12,
     PLACEHOLDERS,
     TEXT_WRAPPERS,
+    SDL_NS,
     XLIFF_20,
     XliffFile,
     XliffSegment,
@@ -59,6 +63,9 @@ NOTE_FROM = "tarjama"
 STATE_12 = ' state="needs-review-translation" state-qualifier="leveraged-mt"'
 STATE_20 = "translated"
 SUBSTATE_20 = "tarjama:mt"
+# Trados Studio's own marks for an unconfirmed machine-translated segment.
+SDL_CONF = "Draft"
+SDL_ORIGIN = "mt"
 
 _ARABIC_LETTER_RE = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 _SPACES_RE = re.compile(r"\s+")
@@ -453,9 +460,22 @@ def _write_unit_12(document: XmlDocument, pieces: list[tuple[_SourceUnit, Transl
         edits.replace(anchor.end, anchor.end, indent + target_xml)
     note = f'<note from="{NOTE_FROM}">{escape_text(_note_text([english for _, english in pieces]))}</note>'
     edits.replace(anchor.end, anchor.end, indent + note.encode("utf-8"))
+    if segmented:
+        _mark_sdl_segments(document, unit, {source.segment.segment_id for source, _ in pieces}, edits)
     if unit.get("approved") == "yes":
         start_tag = document.slice(unit.start, unit.start_tag_end)
         edits.replace(unit.start, unit.start_tag_end, _APPROVED_YES_RE.sub(rb'\1\2no\2', start_tag))
+
+
+def _mark_sdl_segments(document: XmlDocument, unit: XmlElement, mids: set[str | None], edits: _Edits) -> None:
+    """Trados reads a segment's state from ``<sdl:seg conf=…>``, not from the target: Draft, from MT."""
+    for definition in unit.iter("seg"):
+        if definition.namespace == SDL_NS and definition.get("id") in mids:
+            edits.replace(
+                definition.start,
+                definition.start_tag_end,
+                _with_attributes(document, definition, {"conf": SDL_CONF, "origin": SDL_ORIGIN}),
+            )
 
 
 def _lang_attribute(target: XmlElement | None) -> bytes:
