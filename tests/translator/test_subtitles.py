@@ -206,3 +206,20 @@ def test_fixture_model_translates_an_arabic_srt_with_identical_timings(tmp_path:
     english = " ".join(c.content.replace("\n", " ") for c in after)
     assert "Qayyarah base" in english and "Iraqi forces" in english
     assert not any("\u0600" <= char <= "\u06ff" for char in english)
+
+
+def test_a_dialogue_cue_keeps_one_speaker_a_line(tmp_path: Path) -> None:
+    path = tmp_path / "talk.ar.srt"
+    path.write_text(
+        "1\n00:00:01,000 --> 00:00:04,000\n- قال مصدر عسكري\n- هاجم الحشد الشعبي\n\n"
+        "2\n00:00:04,500 --> 00:00:06,000\nغادر الموصل.\n",
+        "utf-8",
+    )
+    document = read_document(path.read_bytes(), str(path))
+    assert [unit.text for unit in document.units] == ["قال مصدر عسكري\nهاجم الحشد الشعبي", "غادر الموصل."]
+    code, output, out = _translate(path)
+    assert code == 0, output
+    first = out.read_text("utf-8").split("\n\n")[0].split("\n")
+    assert first[:2] == ["1", "00:00:01,000 --> 00:00:04,000"]
+    assert [line[:2] for line in first[2:]] == ["- ", "- "]
+    assert "Popular Mobilization Forces" in first[3]

@@ -52,6 +52,7 @@ _VTT_TIMING_RE = re.compile(rf"^\s*{_VTT_TIME}[ \t]+-->[ \t]+{_VTT_TIME}(.*)$")
 # An opening or closing styling tag, or a WebVTT timestamp tag <00:01.500>.
 _TAG_RE = re.compile(r"</?([a-zA-Z]+)(?:[.][^\s>]*)?(?:\s[^>]*)?>|<\d[\d:.]*>")
 _ASS_CODE_RE = re.compile(r"\{\\[^}]*\}")
+_DIALOGUE_DASH_RE = re.compile(r"^[-\u2010-\u2014]\s*")
 _SENTENCE_END_RE = re.compile(r"[.!?\u061f\u2026]+[\"'»”)\]]*\s*$")
 
 
@@ -70,6 +71,7 @@ class _Cue:
     # the whole of the cue's English, not placed word by word.
     whole: list[tuple[str, str]] = field(default_factory=list)
     prefix: str = ""  # {\an8}-style codes, kept at the start
+    dialogue: bool = False  # every line starts with a dash: one speaker a line
     words: int = 0
 
 
@@ -98,8 +100,13 @@ class SubtitleDocument:
         replacements: dict[int, list[str]] = {}
         for run, english in zip(self.runs, translated):
             for cue, (text, tags) in zip(run, spread(run, english)):
-                lines = wrap(text)
-                replacements[cue.text_lines[0]] = _render(cue, text, lines, tags, self._refs)
+                if cue.dialogue:
+                    lines = text.split("\n")
+                    rendered = [f"- {line}" for line in _render(cue, text, lines, tags, self._refs)]
+                else:
+                    lines = wrap(text)
+                    rendered = _render(cue, text, lines, tags, self._refs)
+                replacements[cue.text_lines[0]] = rendered
                 self.warnings.extend(self._cue_warnings(cue, text, len(lines)))
         out: list[str] = []
         index = 0
@@ -265,36 +272,43 @@ def _overlaps(cues: list[_Cue], path: str) -> list[Finding]:
 
 def _read_text(cue: _Cue, lines: list[str]) -> None:
     """The cue's plain text (spaces collapsed) and its styling tags (offsets into the plain text)."""
-    raw = " ".join(line.strip() for line in lines[cue.text_lines[0] : cue.text_lines[1]])
-    raw = _BIDI_CONTROLS_RE.sub("", raw)
+    cue_lines = [_BIDI_CONTROLS_RE.sub("", line).strip() for line in lines[cue.text_lines[0] : cue.text_lines[1]]]
+    # Two speakers in one cue ("- نعم" / "- لا"): each line is its own text, its dash put back on writing.
+    cue.dialogue = len(cue_lines) >= 2 and all(_DIALOGUE_DASH_RE.match(line) for line in cue_lines)
+    if cue.dialogue:
+        raw = "\n".join(_DIALOGUE_DASH_RE.sub("", line, count=1) for line in cue_lines)
+    else:
+        raw = " ".join(cue_lines)
     cue.prefix = "".join(_ASS_CODE_RE.findall(raw))
     raw = _ASS_CODE_RE.sub("", raw)
     parts: list[str] = []
     length = 0
     pending_space = False
+    pending_break = False
     open_tags: list[tuple[str, int, str]] = []  # (name, start, opening markup)
 
     def add_text(piece: str) -> None:
-        nonlocal length, pending_space
+        nonlocal length, pending_space, pending_break
         for word in re.split(r"(\s+)", piece):
             if not word:
                 continue
             if word.isspace():
                 pending_space = length > 0
+                pending_break = pending_break or (pending_space and "\n" in word)
                 continue
             if pending_space:
-                parts.append(" ")
+                parts.append("\n" if pending_break else " ")
                 length += 1
-                pending_space = False
+                pending_space = pending_break = False
             parts.append(word)
             length += len(word)
 
     def opening_position() -> int:
-        nonlocal length, pending_space
+        nonlocal length, pending_space, pending_break
         if pending_space:  # "word <i>next": the space is before the tag
-            parts.append(" ")
+            parts.append("\n" if pending_break else " ")
             length += 1
-            pending_space = False
+            pending_space = pending_break = False
         return length
 
     cursor = 0
@@ -336,6 +350,12 @@ def _runs(cues: list[_Cue]) -> list[list[_Cue]]:
             if current:
                 runs.append(current)
                 current = []
+            continue
+        if cue.dialogue:  # its own unit: its lines are its speakers
+            if current:
+                runs.append(current)
+                current = []
+            runs.append([cue])
             continue
         current.append(cue)
         if _SENTENCE_END_RE.search(cue.text) or len(current) >= MAX_CUES_PER_UNIT:
