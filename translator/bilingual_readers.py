@@ -24,7 +24,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from glossary.errors import FileFormatError
+from glossary.errors import FileFormatError, SourceLanguageError
 from glossary.textio import decode_text, read_bytes
 from translator.xliff_model import XLIFF_SUFFIXES, plain_text, read_xliff
 from translator.xmlspans import XML_LANG, XmlElement, parse_xml_file
@@ -77,6 +77,38 @@ def read_bilingual(path: str, source_lang: str = "ar", target_lang: str = "en") 
     return BilingualFile(path, tuple(units))
 
 
+def read_if_for_us(path: str, source_lang: str = "ar", target_lang: str = "en") -> BilingualFile | None:
+    """:func:`read_bilingual` for a file found in a folder: None if it is another language pair's.
+
+    A repository holds other projects' localization files (a French PO of
+    English msgids, an English→German XLIFF); ``check`` on the folder must not
+    fail on them. An XLIFF or TMX whose declared source language is not
+    ``source_lang``, a PO whose ``Language`` header is not ``target_lang`` or
+    none of whose msgids has an Arabic letter, is skipped. Malformed or unsafe
+    files are still errors.
+    """
+    try:
+        read = read_bilingual(path, source_lang, target_lang)
+    except SourceLanguageError:
+        return None
+    if path.lower().endswith(PO_SUFFIXES):
+        language = _po_language(read_bytes(path), path)
+        if language and _primary(language) != target_lang:
+            return None
+        if not any(_ARABIC_LETTER_RE.search(unit.source) for unit in read.units):
+            return None
+    return read
+
+
+_ARABIC_LETTER_RE = re.compile("[\u0621-\u064a\u0671-\u06d3]")
+_PO_LANGUAGE_RE = re.compile(r'^"Language:\s*([^\\"]*)', re.MULTILINE)
+
+
+def _po_language(data: bytes, path: str) -> str | None:
+    match = _PO_LANGUAGE_RE.search(decode_text(data, path).text)
+    return match.group(1).strip() if match else None
+
+
 def _xliff_units(data: bytes, path: str, source_lang: str) -> list[BilingualUnit]:
     xliff = read_xliff(parse_xml_file(data, path), source_lang)
     units = []
@@ -109,7 +141,7 @@ def _tmx_units(data: bytes, path: str, source_lang: str, target_lang: str) -> li
     srclang = header.get("srclang") if header is not None else None
     where = header if header is not None else root
     if srclang is None or (srclang.lower() != "*all*" and _primary(srclang) != source_lang):
-        raise FileFormatError(
+        raise SourceLanguageError(
             f'the TMX source language is "{srclang or ""}" (srclang), not Arabic: tarjama checks {source_lang}→{target_lang}',
             path,
             where.line,

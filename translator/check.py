@@ -30,7 +30,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import compress
-from typing import Iterable, NamedTuple, Sequence
+from typing import Collection, Iterable, NamedTuple, Sequence
 
 from glossary.english import HYPHENS, find_renderings, fold_english, pattern_source
 from glossary.errors import InputFileError
@@ -40,7 +40,7 @@ from glossary.model import CASE_EXACT, Entry, Glossary
 from glossary.normalize import DELETED, LAM_ALEF_LIGATURES, ONE_TO_ONE, NormalizedText, normalize_with_map
 from glossary.textio import read_text
 from glossary.yamlio import collector_paused
-from translator.bilingual_readers import BILINGUAL_SUFFIXES, BilingualFile, read_bilingual
+from translator.bilingual_readers import BILINGUAL_SUFFIXES, BilingualFile, read_bilingual, read_if_for_us
 
 MISSING_TRANSLATION = "missing-translation"
 ORPHAN_TRANSLATION = "orphan-translation"
@@ -139,6 +139,8 @@ class PairSearch:
     pairs: tuple[TranslationPair, ...]
     findings: tuple[Finding, ...]
     bilingual: tuple[str, ...] = ()  # XLIFF, TMX, PO: source and target in one file
+    # Of those, the ones found in a folder (not named): skipped if they are another language pair's.
+    bilingual_found: tuple[str, ...] = ()
 
 
 def find_pairs(paths: Sequence[str], source_lang: str, target_lang: str) -> PairSearch:
@@ -151,9 +153,10 @@ def find_pairs(paths: Sequence[str], source_lang: str, target_lang: str) -> Pair
     """
     candidates: list[tuple[str, str, str, str]] = []  # (path, name-with-dir, lang, ext)
     bilingual: dict[str, None] = {}
+    found: dict[str, None] = {}
     for given in paths:
         if os.path.isdir(given):
-            candidates.extend(_files_under(given, (source_lang, target_lang), bilingual))
+            candidates.extend(_files_under(given, (source_lang, target_lang), found))
         elif os.path.exists(given):
             path = os.path.normpath(given)
             if path.lower().endswith(BILINGUAL_SUFFIXES):
@@ -188,7 +191,8 @@ def find_pairs(paths: Sequence[str], source_lang: str, target_lang: str) -> Pair
     return PairSearch(
         pairs=tuple(pairs[key] for key in sorted(pairs)),
         findings=tuple(findings[key] for key in sorted(findings)),
-        bilingual=tuple(bilingual),
+        bilingual=tuple(dict.fromkeys([*bilingual, *found])),
+        bilingual_found=tuple(path for path in found if path not in bilingual),
     )
 
 
@@ -545,7 +549,7 @@ class _Collected:
 def check_paths(paths: Sequence[str], glossary: Glossary, strict_counts: bool = False) -> CheckResult:
     """Find pairs and bilingual files under ``paths`` and check them all (``tarjama check PATHS…``)."""
     search = find_pairs(paths, glossary.source_lang, glossary.target_lang)
-    result = check_files(search.pairs, glossary, strict_counts, search.bilingual)
+    result = check_files(search.pairs, glossary, strict_counts, search.bilingual, frozenset(search.bilingual_found))
     return CheckResult(_sorted(list(search.findings) + list(result.findings)), result.pairs_checked)
 
 
@@ -554,6 +558,7 @@ def check_files(
     glossary: Glossary,
     strict_counts: bool = False,
     bilingual_paths: Sequence[str] = (),
+    found_in_folders: Collection[str] = frozenset(),
 ) -> CheckResult:
     """Read and check explicit pairs (``tarjama check --source S --target T``) and bilingual files.
 
@@ -563,7 +568,12 @@ def check_files(
         PairText(pair.source, read_text(pair.source).text, pair.target, read_text(pair.target).text)
         for pair in pairs
     ]
-    bilingual = [read_bilingual(path, glossary.source_lang, glossary.target_lang) for path in bilingual_paths]
+    source_lang, target_lang = glossary.source_lang, glossary.target_lang
+    read = [
+        read_if_for_us(path, source_lang, target_lang) if path in found_in_folders else read_bilingual(path, source_lang, target_lang)
+        for path in bilingual_paths
+    ]
+    bilingual = [file for file in read if file is not None]
     findings = check_texts(texts, glossary, strict_counts, bilingual)
     units = sum(1 for file in bilingual for unit in file.units if unit.source.strip())
     return CheckResult(tuple(findings), len(texts) + units)

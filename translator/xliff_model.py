@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from glossary.errors import FileFormatError
+from glossary.errors import FileFormatError, SourceLanguageError
 from translator.xmlspans import XmlDocument, XmlElement
 
 XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
@@ -118,7 +118,7 @@ def read_xliff(document: XmlDocument, source_lang: str = "ar") -> XliffFile:
 
 def _require_language(value: str | None, attribute: str, element: XmlElement, path: str, source_lang: str) -> None:
     if not value or value.replace("_", "-").split("-")[0].lower() != source_lang:
-        raise FileFormatError(
+        raise SourceLanguageError(
             f'the source language is "{value or ""}" ({attribute}), not Arabic: tarjama translates {source_lang}→en',
             path,
             element.line,

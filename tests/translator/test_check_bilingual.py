@@ -337,3 +337,18 @@ def test_a_bilingual_file_is_not_one_side_of_a_pair(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["check", "--source", str(job), "--target", str(job), "-g", SEED_GLOSSARY])
     assert result.exit_code == 2
     assert "holds both sides: give it as a PATH" in result.output
+
+
+def test_other_projects_localization_files_in_a_folder_are_skipped(tmp_path: Path) -> None:
+    # A French PO of English msgids and an English→German XLIFF: not ours, not errors.
+    locale = tmp_path / "locale" / "fr" / "LC_MESSAGES"
+    locale.mkdir(parents=True)
+    (locale / "app.po").write_text('msgid ""\nmsgstr ""\n"Language: fr\\n"\n\nmsgid "Save"\nmsgstr ""\n', "utf-8")
+    (tmp_path / "ui.xlf").write_text(cat_files.po2xliff([("1", "Save", None)], source_lang="en", target_lang="de"), "utf-8")
+    (tmp_path / "memory.tmx").write_text(cat_files.tmx([("t1", "Save", "Speichern")], srclang="en"), "utf-8")
+    (tmp_path / "ours.po").write_text('msgid "قاعدة القيارة"\nmsgstr "Qayyarah base"\n', "utf-8")
+    assert _invoke(["check", str(tmp_path), "-g", SEED_GLOSSARY]) == (0, "0 errors, 0 warnings in 0 files (1 pair checked)\n")
+    # Named on the command line, a file for another language pair is refused.
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "ui.xlf"), "-g", SEED_GLOSSARY])
+    assert result.exit_code == 2
+    assert "not Arabic" in result.output
