@@ -141,7 +141,7 @@ def parse_xml_file(data: bytes, path: str) -> XmlDocument:
     """Parse ``data`` with positions; unsafe or malformed XML is a one-line :class:`FileFormatError`."""
     decoded = decode_text(data, path)  # UTF-8 ± BOM, UTF-16 with BOM; cp1256 is refused below
     if decoded.encoding == "cp1256":
-        raise FileFormatError("not UTF-8 or UTF-16 XML (XML files must declare their encoding)", path, 1, 1)
+        raise FileFormatError("XML in a legacy Arabic encoding (windows-1256): save it as UTF-8 or UTF-16", path, 1, 1)
     if decoded.encoding == "utf-8":
         body = data
     else:

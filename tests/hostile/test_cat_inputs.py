@@ -161,3 +161,9 @@ def test_bad_subtitles_are_one_error_and_nothing_written(
     before = folder_state(tmp_path)
     assert_refused(invoke(["translate", str(path), "-g", GLOSSARY, "--no-cache"]), str(path) + where, words)
     assert folder_state(tmp_path) == before
+
+
+def test_windows_1256_xliff_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "job.xlf"
+    path.write_bytes(GOOD_12.replace('encoding="utf-8"', 'encoding="windows-1256"').encode("cp1256"))
+    assert_refused(invoke(["check", str(path), "-g", GLOSSARY]), f"{path}:1:1:", "save it as UTF-8")
