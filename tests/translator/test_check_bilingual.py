@@ -352,3 +352,13 @@ def test_other_projects_localization_files_in_a_folder_are_skipped(tmp_path: Pat
     result = CliRunner().invoke(cli, ["check", str(tmp_path / "ui.xlf"), "-g", SEED_GLOSSARY])
     assert result.exit_code == 2
     assert "not Arabic" in result.output
+
+
+def test_tmx_inline_code_content_is_not_text(tmp_path: Path) -> None:
+    source = 'قال <bpt i="1">&lt;a title="Hezbollah Brigades"&gt;</bpt>مصدر<ept i="1">&lt;/a&gt;</ept> إن <hi>الحشد الشعبي</hi> انسحب.'
+    target = 'A <bpt i="1">&lt;a title="Hezbollah Brigades"&gt;</bpt>source<ept i="1">&lt;/a&gt;</ept> said the PMF withdrew.'
+    job = tmp_path / "memory.tmx"
+    job.write_text(cat_files.tmx([("t1", source, target)]), "utf-8")
+    (unit,) = read_bilingual(str(job)).units
+    assert (unit.source, unit.target) == ("قال مصدر إن الحشد الشعبي انسحب.", "A source said the PMF withdrew.")
+    assert _invoke(["check", str(job), "-g", SEED_GLOSSARY])[0] == 0
