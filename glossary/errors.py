@@ -53,6 +53,14 @@ class InputDecodeError(TarjamaError):
     """An input file is not text in an encoding tarjama accepts."""
 
 
+class FileFormatError(TarjamaError):
+    """An XLIFF, TMX, PO or subtitle file is malformed, unsafe, or not Arabic→English."""
+
+
+class SourceLanguageError(FileFormatError):
+    """A bilingual file's source language is not the one tarjama translates (or checks) from."""
+
+
 class OutputError(TarjamaError):
     """An output path cannot be written (permission, a directory, disk full)."""
 

@@ -22,6 +22,10 @@ class Finding:
     line: int | None = None  # 1-based
     column: int | None = None  # 1-based, in characters
     entry_target: str | None = None  # the glossary entry's canonical target, when one is concerned
+    # In a bilingual file (XLIFF, TMX, PO): the unit's id, and whether the file
+    # marks it as not yet reviewed. needs_review is None for findings elsewhere.
+    unit: str | None = None
+    needs_review: bool | None = None
 
     def location(self) -> str:
         parts = [self.path or "-"]
@@ -36,7 +40,7 @@ class Finding:
         return f"{self.location()}: {self.severity} {self.rule}: {self.message}"
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        fields: dict[str, object] = {
             "rule": self.rule,
             "severity": self.severity,
             "message": self.message,
@@ -45,3 +49,7 @@ class Finding:
             "column": self.column,
             "entry": self.entry_target,
         }
+        if self.needs_review is not None:
+            fields["unit"] = self.unit
+            fields["needs_review"] = self.needs_review
+        return fields

@@ -24,11 +24,13 @@ untranslated           warning   Arabic script left in the target
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from itertools import compress
+from typing import Collection, Iterable, NamedTuple, Sequence
 
 from glossary.english import ACCEPT, AVOID, Rendering, RenderingIndex, fold_english
 from glossary.errors import InputFileError
@@ -37,6 +39,7 @@ from glossary.findings import ERROR, WARNING, Finding
 from glossary.model import Entry, Glossary
 from glossary.normalize import DELETED, LAM_ALEF_LIGATURES, ONE_TO_ONE, NormalizedText, normalize_with_map
 from glossary.yamlio import collector_paused
+from translator.bilingual_readers import BILINGUAL_SUFFIXES, BilingualFile, read_bilingual, read_if_for_us
 
 MISSING_TRANSLATION = "missing-translation"
 ORPHAN_TRANSLATION = "orphan-translation"
@@ -115,10 +118,13 @@ class TranslationPair:
 
 @dataclass(frozen=True)
 class PairSearch:
-    """The pairs found under some paths, and the files that had no partner."""
+    """The pairs found under some paths, the files that had no partner, and bilingual files."""
 
     pairs: tuple[TranslationPair, ...]
     findings: tuple[Finding, ...]
+    bilingual: tuple[str, ...] = ()  # XLIFF, TMX, PO: source and target in one file
+    # Of those, the ones found in a folder (not named): skipped if they are another language pair's.
+    bilingual_found: tuple[str, ...] = ()
 
 
 def find_pairs(paths: Sequence[str], source_lang: str, target_lang: str) -> PairSearch:
@@ -130,11 +136,16 @@ def find_pairs(paths: Sequence[str], source_lang: str, target_lang: str) -> Pair
     ``orphan-translation`` warning.
     """
     candidates: list[tuple[str, str, str, str]] = []  # (path, name-with-dir, lang, ext)
+    bilingual: dict[str, None] = {}
+    found: dict[str, None] = {}
     for given in paths:
         if os.path.isdir(given):
-            candidates.extend(_files_under(given, (source_lang, target_lang)))
+            candidates.extend(_files_under(given, (source_lang, target_lang), found))
         elif os.path.exists(given):
             path = os.path.normpath(given)
+            if path.lower().endswith(BILINGUAL_SUFFIXES):
+                bilingual[path] = None
+                continue
             parsed = _parse_name(path)
             if parsed is None or parsed[1] not in (source_lang, target_lang):
                 raise InputFileError(
@@ -164,6 +175,8 @@ def find_pairs(paths: Sequence[str], source_lang: str, target_lang: str) -> Pair
     return PairSearch(
         pairs=tuple(pairs[key] for key in sorted(pairs)),
         findings=tuple(findings[key] for key in sorted(findings)),
+        bilingual=tuple(dict.fromkeys([*bilingual, *found])),
+        bilingual_found=tuple(path for path in found if path not in bilingual),
     )
 
 
@@ -175,11 +188,17 @@ def _parse_name(path: str) -> tuple[str, str, str] | None:
     return os.path.join(folder, match["name"]), match["lang"], match["ext"]
 
 
-def _files_under(folder: str, langs: tuple[str, str]) -> Iterable[tuple[str, str, str, str]]:
+def _files_under(
+    folder: str, langs: tuple[str, str], bilingual: dict[str, None]
+) -> Iterable[tuple[str, str, str, str]]:
     for directory, subfolders, names in os.walk(folder):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
         for name in sorted(names):
             path = os.path.normpath(os.path.join(directory, name))
+            if name.lower().endswith(BILINGUAL_SUFFIXES):
+                if os.path.isfile(path):
+                    bilingual[path] = None
+                continue
             parsed = _parse_name(path)
             if parsed is not None and parsed[1] in langs and os.path.isfile(path):
                 yield (path, *parsed)
@@ -327,41 +346,69 @@ class _Collected:
 
 
 def check_paths(paths: Sequence[str], glossary: Glossary, strict_counts: bool = False) -> CheckResult:
-    """Find pairs under ``paths`` and check them all (``tarjama check PATHS…``)."""
+    """Find pairs and bilingual files under ``paths`` and check them all (``tarjama check PATHS…``)."""
     search = find_pairs(paths, glossary.source_lang, glossary.target_lang)
-    result = check_files(search.pairs, glossary, strict_counts)
+    result = check_files(search.pairs, glossary, strict_counts, search.bilingual, frozenset(search.bilingual_found))
     return CheckResult(_sorted(list(search.findings) + list(result.findings)), result.pairs_checked)
 
 
-def check_files(pairs: Sequence[TranslationPair], glossary: Glossary, strict_counts: bool = False) -> CheckResult:
-    """Read and check explicit pairs (``tarjama check --source S --target T``)."""
+def check_files(
+    pairs: Sequence[TranslationPair],
+    glossary: Glossary,
+    strict_counts: bool = False,
+    bilingual_paths: Sequence[str] = (),
+    found_in_folders: Collection[str] = frozenset(),
+) -> CheckResult:
+    """Read and check explicit pairs (``tarjama check --source S --target T``) and bilingual files.
+
+    Each unit of a bilingual file (XLIFF, TMX, PO) counts as one pair checked.
+    """
     from translator.formats.checking import read_for_check, relocate
 
     read = {path: read_for_check(path) for pair in pairs for path in (pair.source, pair.target)}
     texts = [PairText(pair.source, read[pair.source].text, pair.target, read[pair.target].text) for pair in pairs]
-    findings = check_texts(texts, glossary, strict_counts)
+    source_lang, target_lang = glossary.source_lang, glossary.target_lang
+    read_files = [
+        read_if_for_us(path, source_lang, target_lang) if path in found_in_folders else read_bilingual(path, source_lang, target_lang)
+        for path in bilingual_paths
+    ]
+    bilingual = [file for file in read_files if file is not None]
+    findings = check_texts(texts, glossary, strict_counts, bilingual)
     # HTML and DOCX are checked as their units: point findings back into the files.
     findings = relocate(findings, read, {pair.target: pair.source for pair in pairs})
-    return CheckResult(tuple(findings), len(texts))
+    units = sum(1 for file in bilingual for unit in file.units if unit.source.strip())
+    return CheckResult(tuple(findings), len(texts) + units)
 
 
-def check_texts(pairs: Sequence[PairText], glossary: Glossary, strict_counts: bool = False) -> list[Finding]:
-    """Every finding in ``pairs``, including those that need several pairs to see."""
+def check_texts(
+    pairs: Sequence[PairText],
+    glossary: Glossary,
+    strict_counts: bool = False,
+    bilingual: Sequence[BilingualFile] = (),
+) -> list[Finding]:
+    """Every finding in ``pairs`` and in the units of ``bilingual`` files, including those that need several to see."""
     with collector_paused():
         # A function call, not a block: its frame, and with it the rendering
         # index and every segment record, is freed before the collector
         # resumes, so the collection that follows does not scan them all.
-        return _check_all(pairs, glossary, strict_counts)
+        return _check_all(pairs, glossary, strict_counts, bilingual)
 
 
-def _check_all(pairs: Sequence[PairText], glossary: Glossary, strict_counts: bool) -> list[Finding]:
+def _check_all(
+    pairs: Sequence[PairText], glossary: Glossary, strict_counts: bool, bilingual: Sequence[BilingualFile]
+) -> list[Finding]:
     index = RenderingIndex(glossary)
     collected = _Collected()
     for pair in pairs:
         _check_pair(pair, glossary, index, strict_counts, collected)
+    for file in bilingual:
+        _check_units(file, glossary, index, strict_counts, collected)
     collected.findings.extend(_accept_inconsistencies(collected.accept_uses, glossary))
     collected.findings.extend(_segment_inconsistencies(collected.segments))
-    return list(_sorted(collected.findings))
+    findings = collected.findings
+    if bilingual:
+        findings = _label_units(findings, bilingual)
+    return list(_sorted(findings))
 
 
 def _check_pair(
@@ -396,8 +443,24 @@ def _check_pair(
             )
         )
 
+    _check_segments(source, target, mode, source_segments, target_segments, glossary, index, strict_counts, collected)
+
+
+def _check_segments(
+    source: _Document,
+    target: _Document,
+    mode: str,
+    source_segments: list[tuple[int, int]],
+    target_segments: list[tuple[int, int]],
+    glossary: Glossary,
+    index: RenderingIndex,
+    strict_counts: bool,
+    collected: _Collected,
+) -> None:
+    """The term rules over aligned segments: missing, avoided, miscounted terms; records for consistency."""
+    out = collected.findings
     # Normalized once: the finder matches on it and the repeated-text rule keys on it.
-    normalized_source = normalize_with_map(pair.source_text)
+    normalized_source = normalize_with_map(source.text)
     occurrences = compile_matcher(glossary).find_normalized(normalized_source)
     segment_starts = [span[0] for span in source_segments]
     by_segment: list[list[TermOccurrence]] = [[] for _ in source_segments]
@@ -413,7 +476,7 @@ def _check_pair(
         terms_here: dict[int, list[TermOccurrence]] = {}
         for occurrence in segment_terms:
             terms_here.setdefault(occurrence.entry_index, []).append(occurrence)
-        renderings = index.find(pair.target_text, target_start, target_end, present=terms_here)
+        renderings = index.find(target.text, target_start, target_end, present=terms_here)
         out.extend(_avoided(renderings, terms_here, target, glossary))
         located = mode != ALIGN_DOCUMENT
         target_line, target_column = target.position(target_start)
@@ -430,7 +493,7 @@ def _check_pair(
                         ERROR,
                         f'"{terms[0].surface}" (source {_source_where(source, terms[0], located)}) is not rendered:'
                         f' expected "{entry.target}"' + _accepted_note(entry),
-                        pair.target_path,
+                        target.path,
                         target_line if located else None,
                         target_column if located else None,
                         entry.target,
@@ -445,7 +508,7 @@ def _check_pair(
                         f' (from {_source_where(source, terms[0], located)})'
                         f' but is rendered {len(rendered)} {_times(len(rendered))}'
                         f' ("{entry.target}"{" or an accepted form" if entry.accept else ""})',
-                        pair.target_path,
+                        target.path,
                         target_line if located else None,
                         target_column if located else None,
                         entry.target,
@@ -457,9 +520,7 @@ def _check_pair(
                     folded = fold_english(rendering.phrase)
                     if folded not in uses:  # the first use of each form is the one reported
                         line, column = target.position(rendering.start)
-                        uses[folded] = _Use(
-                            pair.target_path, line, column, pair.target_text[rendering.start : rendering.end]
-                        )
+                        uses[folded] = _Use(target.path, line, column, target.text[rendering.start : rendering.end])
         if located:
             _record_segments(
                 collected.segments,
@@ -470,6 +531,81 @@ def _check_pair(
                 (target_start, target_end),
                 renderings,
             )
+
+
+# Between the units of a bilingual file laid end to end: a line break, so an
+# Arabic run or a sentence never continues into the next unit, and a "|", so
+# the term finder (which reads line breaks as spaces) never matches a term
+# across two units.
+_UNIT_SEPARATOR = "\n|\n"
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+class _UnitsDocument(_Document):
+    """One side of a bilingual file's units, laid end to end; every offset is at its unit's LINE:COL."""
+
+    def __init__(self, path: str, texts: list[str], positions: list[tuple[int, int]]) -> None:
+        self.path = path
+        self.text = _UNIT_SEPARATOR.join(texts)
+        self.line_starts = []
+        self.spans: list[tuple[int, int]] = []
+        cursor = 0
+        for text in texts:
+            self.spans.append(_strip_span(self.text, cursor, cursor + len(text)))
+            cursor += len(text) + len(_UNIT_SEPARATOR)
+        self.unit_starts = [start for start, _ in self.spans]
+        self.positions = positions
+
+    def position(self, offset: int) -> tuple[int, int]:
+        return self.positions[max(bisect_right(self.unit_starts, offset) - 1, 0)]
+
+
+def _check_units(
+    file: BilingualFile, glossary: Glossary, index: RenderingIndex, strict_counts: bool, collected: _Collected
+) -> None:
+    """The rules of a file pair, applied to each unit of a bilingual file (its units are its lines)."""
+    out = collected.findings
+    sources: list[str] = []
+    targets: list[str] = []
+    positions: list[tuple[int, int]] = []
+    for unit in file.units:
+        if not unit.source.strip():
+            continue
+        if unit.target is None or not unit.target.strip():
+            if _LETTER_RE.search(unit.source):
+                out.append(Finding(MISSING_TRANSLATION, ERROR, "the unit has no translation", file.path, unit.line, unit.column))
+            continue
+        if _ARABIC_LETTER_RE.search(unit.target) and arabic_key(unit.source) == arabic_key(unit.target):
+            out.append(
+                Finding(UNTRANSLATED, ERROR, "the translation is a copy of its source", file.path, unit.line, unit.column)
+            )
+            continue
+        sources.append(unit.source.replace(_UNIT_SEPARATOR, " "))
+        targets.append(unit.target.replace(_UNIT_SEPARATOR, " "))
+        positions.append((unit.line, unit.column))
+    if not sources:
+        return
+    source = _UnitsDocument(file.path, sources, positions)
+    target = _UnitsDocument(file.path, targets, positions)
+    out.extend(_untranslated(target))
+    _check_segments(source, target, ALIGN_LINES, source.spans, target.spans, glossary, index, strict_counts, collected)
+
+
+def _label_units(findings: list[Finding], bilingual: Sequence[BilingualFile]) -> list[Finding]:
+    """Findings in bilingual files name their unit and say whether it still needs review."""
+    units = {(file.path, unit.line, unit.column): unit for file in bilingual for unit in file.units}
+    labelled: list[Finding] = []
+    for finding in findings:
+        unit = units.get((finding.path or "", finding.line or 0, finding.column or 0))
+        if unit is None:
+            labelled.append(finding)
+            continue
+        labels = [f"unit {unit.unit_id}"] if unit.unit_id is not None else []
+        if unit.needs_review:
+            labels.append("needs review")
+        message = f"{', '.join(labels)}: {finding.message}" if labels else finding.message
+        labelled.append(dataclasses.replace(finding, message=message, unit=unit.unit_id, needs_review=unit.needs_review))
+    return labelled
 
 
 def _source_where(source: _Document, first: TermOccurrence, located: bool) -> str:

@@ -368,8 +368,14 @@ def _local(tag: InlineTag, segment: Segment) -> InlineTag | None:
 def _translated_unit(unit: Unit, seg_doc: SegmentedDocument, results: list[SegmentResult]) -> TranslatedUnit:
     """The unit's English, its tags placed sentence by sentence (:mod:`translator.formats.tags`)."""
     text, offsets = reassemble_with_offsets(seg_doc, [result.text for result in results])
+    terms = tuple(
+        (str(stored.get("surface", "")), str(stored.get("target", "")), str(stored.get("method", "")))
+        for result in results
+        for stored in result.details.get("outcomes", ())
+        if isinstance(stored, dict)
+    )
     if not unit.tags:
-        return TranslatedUnit(text)
+        return TranslatedUnit(text, terms=terms)
     segments = seg_doc.segments
     placed: list[InlineTag] = []
     moved = 0
@@ -388,7 +394,7 @@ def _translated_unit(unit: Unit, seg_doc: SegmentedDocument, results: list[Segme
                 placed.append(InlineTag(mapped.start + shift, mapped.end + shift, mapped.kind, mapped.ref, mapped.depth))
         if not met:  # wholly in the verbatim glue between sentences (numbers, punctuation)
             placed.append(_in_glue(tag, seg_doc, offsets, results, len(text)))
-    return TranslatedUnit(text, tuple(placed), moved)
+    return TranslatedUnit(text, tuple(placed), moved, terms)
 
 
 def _in_glue(

@@ -13,6 +13,7 @@ from glossary.model import Glossary
 from glossary.options import format_option, glossary_option
 from glossary.yamlio import load_glossary
 from translator import __version__
+from translator.bilingual_readers import BILINGUAL_SUFFIXES
 from translator.check import CheckResult, TranslationPair, check_files, check_paths
 
 _SEVERITY_COLORS = {"error": "red", "warning": "yellow"}
@@ -41,18 +42,23 @@ def check(
 
     PATHS are files or folders (searched recursively; default: the current
     folder). NAME.ar.EXT is paired with NAME.en.EXT (the glossary's languages);
-    either side may be named. Exit 0 when clean, 1 on findings, 2 on bad input.
+    either side may be named. Bilingual files (XLIFF .xlf .xliff .sdlxliff
+    .mqxliff, TMX, PO) are checked unit by unit. Exit 0 when clean, 1 on
+    findings, 2 on bad input.
 
     \b
     Example:
       tarjama check translations/ -g glossary.yaml
       tarjama check --source a.ar.txt --target a.en.txt --format json
       tarjama check docs/ --format github --warnings-as-errors
+      tarjama check job.xlf memory.tmx strings.po -g glossary.yaml
     """
     if (source_path is None) != (target_path is None):
         raise click.UsageError("--source and --target go together")
     if source_path is not None and paths:
         raise click.UsageError("give either PATHS or --source/--target, not both")
+    if any(path is not None and path.lower().endswith(BILINGUAL_SUFFIXES) for path in (source_path, target_path)):
+        raise click.UsageError("an XLIFF, TMX or PO file holds both sides: give it as a PATH, not --source/--target")
     glossary = load_glossary(glossary_path)
     if source_path is not None and target_path is not None:
         result = check_files([TranslationPair(source_path, target_path)], glossary, strict_counts)

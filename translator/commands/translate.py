@@ -170,6 +170,11 @@ def create_out_dir(out_dir: str | None) -> None:
     metavar="PATH",
     help="Write the pairs of all inputs to PATH ('-' = standard output) and the English as usual.",
 )
+@click.option(
+    "--overwrite-targets",
+    is_flag=True,
+    help="XLIFF: translate units that already have a target too (default: only empty or missing targets).",
+)
 @click.pass_context
 def translate(
     ctx: click.Context,
@@ -188,6 +193,7 @@ def translate(
     strict: bool,
     bilingual_format: str | None,
     bilingual_out: str | None,
+    overwrite_targets: bool,
 ) -> None:
     """Translate Arabic text, Markdown, HTML or Word (.docx) files into English.
 
@@ -221,6 +227,8 @@ def translate(
       tarjama translate article.ar.txt              # writes article.en.txt
       tarjama translate a.ar.md b.ar.txt --out-dir en/
       tarjama translate article.ar.html report.ar.docx -g glossary.yaml
+      tarjama translate job.xlf -g glossary.yaml -o job.en.xlf
+      tarjama translate news.ar.srt                   # writes news.en.srt
       cat article.ar.txt | tarjama translate - --model ar_en.argosmodel
       tarjama translate article.ar.txt -g glossary.yaml --report report.json --strict
       tarjama translate article.ar.txt --bilingual html -o side-by-side.html
@@ -247,7 +255,11 @@ def translate(
         _check_bilingual_out(bilingual_out, plan)
     check_output_folders(plan, out_dir)
     jobs = [
-        Job(name, target, read_document(read_bytes(name), name, "<stdin>" if name == STDIN else name))
+        Job(
+            name,
+            target,
+            read_document(read_bytes(name), name, "<stdin>" if name == STDIN else name, overwrite_targets=overwrite_targets),
+        )
         for name, target in plan
     ]
     glossary = None if no_glossary else _load_glossary(ctx, glossary_path)
@@ -298,6 +310,11 @@ def translate(
     unenforced = unenforced_warnings(translated, outcomes)
     for warning in unenforced:
         click.echo(warning, err=True)
+    for job in jobs:
+        # A format may report what its output's reader will trip on (subtitle
+        # reading speed): a `warnings` list of findings, filled by write().
+        for finding in getattr(job.document, "warnings", ()):
+            click.echo(finding.as_text(), err=True)
     if strict and unenforced:
         ctx.exit(1)
 

@@ -110,6 +110,12 @@ FORMAT_MODULES: dict[str, str] = {
     ".html": "html",
     ".htm": "html",
     ".docx": "docx",
+    ".xlf": "xliff",
+    ".xliff": "xliff",
+    ".sdlxliff": "xliff",
+    ".mqxliff": "xliff",
+    ".srt": "subtitles",
+    ".vtt": "subtitles",
 }
 DEFAULT_FORMAT = "text"
 
@@ -158,6 +164,10 @@ class TranslatedUnit:
     text: str
     tags: tuple[InlineTag, ...] = ()
     moved: int = 0  # tags that could not be placed with confidence (see the module doc)
+    # The glossary occurrences of the unit: (surface, canonical target, method),
+    # method as in translator.enforce (native, prefix, post-edit, unenforced);
+    # for formats that tell reviewers about them (XLIFF notes).
+    terms: tuple[tuple[str, str, str], ...] = ()
 
 
 class Document(Protocol):
@@ -183,9 +193,15 @@ def format_module(name: str) -> ModuleType:
     return importlib.import_module(f"translator.formats.{name}")
 
 
-def read_document(data: bytes, path: str, shown: str | None = None) -> Document:
-    """Read ``data`` as the format ``path``'s suffix names; errors name ``shown`` (default ``path``)."""
-    document: Document = format_module(format_name(path)).read(data, shown or path)
+def read_document(data: bytes, path: str, shown: str | None = None, **options: object) -> Document:
+    """Read ``data`` as the format ``path``'s suffix names; errors name ``shown`` (default ``path``).
+
+    ``options`` (``overwrite_targets=True``) go to the formats that list them
+    in their module's ``READ_OPTIONS``; the others ignore them.
+    """
+    module = format_module(format_name(path))
+    accepted = {name: value for name, value in options.items() if name in getattr(module, "READ_OPTIONS", ())}
+    document: Document = module.read(data, shown or path, **accepted)
     return document
 
 
