@@ -75,3 +75,7 @@ class PackageIndexError(TarjamaError):
 
 class EngineError(TarjamaError):
     """The translation engine failed on a package that looked valid."""
+
+
+class MissingDependency(TarjamaError):
+    """An optional library a feature needs is not installed (the message names the extra)."""
