@@ -78,6 +78,10 @@ class Params:
 
 def _as_text(value: Any) -> str:
     if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate from a JSON "\\ud800" escape
+            raise ApiError(400, "Invalid request: q is not valid Unicode") from None
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
