@@ -141,10 +141,16 @@ class CoalescingEngine:
         self.batches += 1
         self.calls += len(calls)
         merged = [request for call in calls for request in call.requests]
+        # Equal requests (the same sentence from several clients, a common
+        # sentence in every repair round) are decoded once: a decode depends
+        # only on its request.
+        unique = list(dict.fromkeys(merged))
         try:
-            results = self.engine.translate(merged)
-            if len(results) != len(merged):
-                raise RuntimeError(f"the engine returned {len(results)} translations for {len(merged)} requests")
+            decoded = self.engine.translate(unique)
+            if len(decoded) != len(unique):
+                raise RuntimeError(f"the engine returned {len(decoded)} translations for {len(unique)} requests")
+            by_request = dict(zip(unique, decoded))
+            results = [by_request[request] for request in merged]
         except Exception as exc:  # noqa: BLE001 - handed to the caller, who reports it
             if len(calls) == 1:
                 calls[0].error = exc
