@@ -92,6 +92,7 @@ class _State:
             config.engine,
             max_wait_s=config.max_wait_s if config.max_wait_s is not None else DEFAULT_MAX_WAIT_S,
             token_budget=config.token_budget or DEFAULT_TOKEN_BUDGET,
+            workers=config.engine_calls,
         )
         source: GlossarySource | None = watcher
         if watcher is None and config.glossary is not None:

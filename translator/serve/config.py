@@ -41,6 +41,8 @@ class ServeConfig:
     cache_dir: Path | None = None
     files_translation: bool = True
     frontend_timeout_ms: int = DEFAULT_FRONTEND_TIMEOUT_MS
-    # Coalescer knobs (translator.serve.coalesce).
+    # Coalescer knobs (translator.serve.coalesce); engine_calls: shared engine
+    # calls in flight at once.
     max_wait_s: float | None = None
     token_budget: int | None = None
+    engine_calls: int = 1
