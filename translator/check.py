@@ -37,7 +37,6 @@ from glossary.finder import TermOccurrence, compile_matcher
 from glossary.findings import ERROR, WARNING, Finding
 from glossary.model import CASE_EXACT, Entry, Glossary
 from glossary.normalize import DELETED, LAM_ALEF_LIGATURES, ONE_TO_ONE, NormalizedText, normalize_with_map
-from glossary.textio import read_text
 from glossary.yamlio import collector_paused
 
 MISSING_TRANSLATION = "missing-translation"
@@ -537,11 +536,14 @@ def check_paths(paths: Sequence[str], glossary: Glossary, strict_counts: bool = 
 
 def check_files(pairs: Sequence[TranslationPair], glossary: Glossary, strict_counts: bool = False) -> CheckResult:
     """Read and check explicit pairs (``tarjama check --source S --target T``)."""
-    texts = [
-        PairText(pair.source, read_text(pair.source).text, pair.target, read_text(pair.target).text)
-        for pair in pairs
-    ]
-    return CheckResult(tuple(check_texts(texts, glossary, strict_counts)), len(texts))
+    from translator.formats.checking import read_for_check, relocate
+
+    read = {path: read_for_check(path) for pair in pairs for path in (pair.source, pair.target)}
+    texts = [PairText(pair.source, read[pair.source].text, pair.target, read[pair.target].text) for pair in pairs]
+    findings = check_texts(texts, glossary, strict_counts)
+    # HTML and DOCX are checked as their units: point findings back into the files.
+    findings = relocate(findings, read, {pair.target: pair.source for pair in pairs})
+    return CheckResult(tuple(findings), len(texts))
 
 
 def check_texts(pairs: Sequence[PairText], glossary: Glossary, strict_counts: bool = False) -> list[Finding]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Iterable, Sequence
+from typing import Collection, Iterable, Sequence
 
 from glossary.english import find_renderings, fold_english
 from glossary.errors import EngineError
@@ -87,6 +87,10 @@ class SegmentTranslation:
     outcomes: tuple[OccurrenceOutcome, ...] = ()
     # Engine decodes this segment took (1 plain; more when repairs re-decoded it).
     decodes: int = 1
+    # (target start, target end, source start, source end) per target token, from
+    # the attention of the decode that produced ``text``; only when asked for (the
+    # document formats place inline tags with it), else empty.
+    alignment: tuple[tuple[int, int, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,21 +120,23 @@ def summarize(translations: Iterable[SegmentTranslation]) -> EnforcementSummary:
 
 
 def translate_segments(
-    sources: Sequence[str], engine: Engine, glossary: Glossary | None
+    sources: Sequence[str], engine: Engine, glossary: Glossary | None, align: Collection[int] = ()
 ) -> list[SegmentTranslation]:
     """Translate ``sources`` (one result each, in order), enforcing ``glossary``.
 
     Without a glossary, or when no segment contains a term, this is one plain
     batched decode. Otherwise segments with terms take at most one re-decode per
-    occurrence, batched across segments.
+    occurrence, batched across segments. The segments whose positions are in
+    ``align`` come back with their word ``alignment``.
     """
     sources = list(sources)
+    align = frozenset(align)
     occurrences_per_segment = [
         find_terms(source, glossary) if glossary is not None and glossary.entries else []
         for source in sources
     ]
     if glossary is None or not any(occurrences_per_segment):
-        return _translate_plain(sources, engine)
+        return _translate_plain(sources, engine, align)
     index = _RenderingIndex(glossary)
     segments = [
         _Segment(position, source, occurrences, index)
@@ -148,7 +154,9 @@ def translate_segments(
         engine,
         [
             DecodeRequest(
-                segment.source, banned=segment.banned, return_attention=bool(segment.occurrences)
+                segment.source,
+                banned=segment.banned,
+                return_attention=bool(segment.occurrences) or segment.position in align,
             )
             for segment in to_decode
         ],
@@ -178,17 +186,36 @@ def translate_segments(
                 segment.consider(result.text, result, PREFIX, target)
     for segment in segments:
         segment.post_edit()
-    return [segment.finish() for segment in segments]
+    return [segment.finish(segment.position in align) for segment in segments]
 
 
-def _translate_plain(sources: list[str], engine: Engine) -> list[SegmentTranslation]:
+def _translate_plain(sources: list[str], engine: Engine, align: frozenset[int]) -> list[SegmentTranslation]:
     wanted = [i for i, source in enumerate(sources) if source.strip()]
-    results = _decode(engine, [DecodeRequest(sources[i]) for i in wanted])
-    texts = dict(zip(wanted, (result.text for result in results)))
+    results = _decode(engine, [DecodeRequest(sources[i], return_attention=i in align) for i in wanted])
+    by_position = dict(zip(wanted, results))
     return [
-        SegmentTranslation(source, texts.get(i, ""), (), 1 if i in texts else 0)
+        SegmentTranslation(
+            source,
+            by_position[i].text if i in by_position else "",
+            (),
+            1 if i in by_position else 0,
+            word_alignment(by_position[i]) if i in by_position and i in align else (),
+        )
         for i, source in enumerate(sources)
     ]
+
+
+def word_alignment(result: DecodeResult) -> tuple[tuple[int, int, int, int], ...]:
+    """Each target token of ``result`` with the source token it attends to most."""
+    if not result.attention:
+        return ()
+    aligned = []
+    for row, (t_start, t_end) in zip(result.attention, result.target_spans):
+        width = min(len(row), len(result.source_spans))
+        if width:
+            best = max(range(width), key=row.__getitem__)
+            aligned.append((t_start, t_end, *result.source_spans[best]))
+    return tuple(aligned)
 
 
 def _decode(engine: Engine, requests: list[DecodeRequest]) -> list[DecodeResult]:
@@ -533,12 +560,15 @@ class _Segment:
             return []
         return [(start, end)]
 
-    def finish(self) -> SegmentTranslation:
+    def finish(self, aligned: bool = False) -> SegmentTranslation:
         outcomes = tuple(
             OccurrenceOutcome(occurrence, method or UNENFORCED)
             for occurrence, method in zip(self.occurrences, self.methods)
         )
-        return SegmentTranslation(self.source, self.text, outcomes, self.decodes)
+        alignment: tuple[tuple[int, int, int, int], ...] = ()
+        if aligned and self.result is not None and self.result.text == self.text:
+            alignment = word_alignment(self.result)
+        return SegmentTranslation(self.source, self.text, outcomes, self.decodes, alignment)
 
 
 def _keeps_content(repaired: str, current: str) -> bool:
@@ -732,7 +762,7 @@ def _takes_an(phrase: str) -> bool:
 
 def outcome_details(translation: SegmentTranslation) -> dict[str, object]:
     """A segment's outcomes as JSON-ready data (for the pipeline's cache ``details``)."""
-    return {
+    details = {
         "decodes": translation.decodes,
         "outcomes": [
             {
@@ -748,3 +778,6 @@ def outcome_details(translation: SegmentTranslation) -> dict[str, object]:
             for o in translation.outcomes
         ],
     }
+    if translation.alignment:
+        details["alignment"] = [list(token) for token in translation.alignment]
+    return details

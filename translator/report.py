@@ -6,7 +6,7 @@ whenever a field changes meaning or disappears.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from glossary.model import Glossary
 from translator import __version__
@@ -27,6 +27,13 @@ class ReportedFile:
     text: str
     segment_offsets: Sequence[int]
     translations: Sequence[SegmentTranslation]
+    # For documents read by a format with units (HTML, DOCX): offset in ``text``
+    # → (unit label, line, column) in the source file (SourceDocument.position).
+    locate: Callable[[int], tuple[str | None, int | None, int | None]] | None = None
+    # Inline tags of a document (HTML, DOCX) as placed on the English, and how many
+    # of them had to be moved (widened, attached to the nearest word, sent to the end).
+    tags: int = 0
+    moved_tags: int = 0
 
 
 def line_and_column(text: str, offset: int) -> tuple[int, int]:
@@ -53,15 +60,20 @@ def build_report(
             all_translations.append(translation)
             for outcome in translation.outcomes:
                 occurrence = outcome.occurrence
-                line, column = line_and_column(reported.text, offset + occurrence.start)
+                unit: str | None = None
+                if reported.locate is not None:
+                    unit, line_or_none, column_or_none = reported.locate(offset + occurrence.start)
+                else:
+                    line_or_none, column_or_none = line_and_column(reported.text, offset + occurrence.start)
                 occurrences.append(
                     {
                         "file": reported.path,
+                        **({"unit": unit} if unit is not None else {}),
                         "segment": index,
                         "surface": occurrence.surface,
                         "source": occurrence.form,
-                        "line": line,
-                        "column": column,
+                        "line": line_or_none,
+                        "column": column_or_none,
                         "target": occurrence.entry.target,
                         "method": outcome.method,
                     }
@@ -73,6 +85,10 @@ def build_report(
                 totals["found"] += 1
                 totals[outcome.method] += 1
     summary = summarize(all_translations)
+    tag_counts = {}
+    if any(reported.tags for reported in files):
+        # Only documents with inline markup have this key (text reports are unchanged).
+        tag_counts = {"tags": {"placed": sum(r.tags for r in files), "moved": sum(r.moved_tags for r in files)}}
     return {
         "schema": REPORT_SCHEMA,
         "provenance": {
@@ -91,6 +107,7 @@ def build_report(
             "prefix": summary.prefix,
             "post-edit": summary.post_edit,
             "unenforced": summary.unenforced,
+            **tag_counts,
         },
         "entries": [per_entry[key] for key in sorted(per_entry)],
         "occurrences": occurrences,

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from translator.markdown import prose_ranges
+from translator.formats.markdown_prose import prose_ranges
 
 # Sentence-final punctuation, Arabic and Latin: . ! ? ؟ (Arabic question mark),
 # ؛ (Arabic semicolon, often ends a clause-sentence in news prose), … (ellipsis).
@@ -104,9 +104,16 @@ def reassemble(document: SegmentedDocument, translations: Sequence[str]) -> str:
     collapsed, a sentence's first letter is capitalized; glue that holds a line
     break or markup is kept exactly.
     """
+    return reassemble_with_offsets(document, translations)[0]
+
+
+def reassemble_with_offsets(document: SegmentedDocument, translations: Sequence[str]) -> tuple[str, list[int]]:
+    """:func:`reassemble`, and where each segment's cleaned translation starts in the result."""
     if len(translations) != len(document.segments):
         raise ValueError(f"{len(translations)} translations for {len(document.segments)} segments")
     parts = [document.glue[0]]
+    length = len(parts[0])
+    offsets: list[int] = []
     last = len(document.segments) - 1
     for index, (segment, translation) in enumerate(zip(document.segments, translations)):
         cleaned = clean_translation(translation, segment.starts_sentence)
@@ -115,9 +122,11 @@ def reassemble(document: SegmentedDocument, translations: Sequence[str]) -> str:
             # Two sentences of one line: one space between them, and none more
             # after a segment the model rendered as nothing.
             glue = "" if not cleaned and parts[-1][-1:] in (" ", "\t", "\n", "") else " "
+        offsets.append(length)
         parts.append(cleaned)
         parts.append(glue)
-    return "".join(parts)
+        length += len(cleaned) + len(glue)
+    return "".join(parts), offsets
 
 
 def clean_translation(translation: str, starts_sentence: bool = True) -> str:

@@ -1,4 +1,4 @@
-"""``tarjama translate``: Arabic text or Markdown files in, English out."""
+"""``tarjama translate``: Arabic text, Markdown, HTML or Word files in, English out."""
 from __future__ import annotations
 
 import os
@@ -11,7 +11,7 @@ import click
 
 from glossary.errors import OutputError
 from glossary.options import glossary_option, progress_option
-from glossary.textio import DecodedText, open_for_stdout, read_text, write_atomic
+from glossary.textio import read_bytes, write_atomic
 from translator.commands.options import device_options, device_was_named
 
 if TYPE_CHECKING:
@@ -19,11 +19,11 @@ if TYPE_CHECKING:
     from translator.bilingual import Provenance
     from translator.engine import Engine
     from translator.enforce import EnforcementSummary, SegmentTranslation
+    from translator.formats import Document
     from translator.models import ModelChoice
     from translator.pipeline import TranslatedDocument
 
 SOURCE_CODE, TARGET_CODE = "ar", "en"
-MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 STDIN = "-"
 # translator.bilingual.FORMATS, repeated so --help does not import the core module.
 BILINGUAL_FORMATS = ("tsv", "md", "html", "tmx", "jsonl")
@@ -35,8 +35,11 @@ class Job:
 
     input_path: str
     output_path: Path | None
-    decoded: DecodedText
-    markdown: bool
+    document: Document
+
+    @property
+    def shown_path(self) -> str:
+        return "<stdin>" if self.input_path == STDIN else self.input_path
 
 
 def output_name(input_path: Path) -> str:
@@ -186,11 +189,13 @@ def translate(
     bilingual_format: str | None,
     bilingual_out: str | None,
 ) -> None:
-    """Translate Arabic .txt or .md files (or standard input) into English.
+    """Translate Arabic text, Markdown, HTML or Word (.docx) files into English.
 
-    Standard input goes to standard output; a file goes beside itself
-    (NAME.ar.txt → NAME.en.txt) unless -o or --out-dir says otherwise.
-    Markdown keeps code, links, URLs, HTML and front matter untouched.
+    Standard input (plain text) goes to standard output; a file goes beside
+    itself (NAME.ar.txt → NAME.en.txt) unless -o or --out-dir says otherwise.
+    Markdown keeps code, links, URLs, HTML and front matter untouched; HTML
+    and DOCX keep their structure and inline formatting (bold, links) on the
+    English words they wrapped, and switch right-to-left off.
     Paragraphs and line breaks are kept; outputs are written, atomically,
     only once every input is translated. Already translated sentences come
     from the translation memory (disable with --no-cache).
@@ -215,6 +220,7 @@ def translate(
     Example:
       tarjama translate article.ar.txt              # writes article.en.txt
       tarjama translate a.ar.md b.ar.txt --out-dir en/
+      tarjama translate article.ar.html report.ar.docx -g glossary.yaml
       cat article.ar.txt | tarjama translate - --model ar_en.argosmodel
       tarjama translate article.ar.txt -g glossary.yaml --report report.json --strict
       tarjama translate article.ar.txt --bilingual html -o side-by-side.html
@@ -223,6 +229,7 @@ def translate(
     """
     from translator.cache import TranslationCache, default_cache_dir
     from translator.enforce import summarize
+    from translator.formats import read_document
     from translator.models import ModelChoice
     from translator.pipeline import SourceDocument, segment_translations, translate_documents
     from translator.progress import ProgressPrinter
@@ -240,7 +247,8 @@ def translate(
         _check_bilingual_out(bilingual_out, plan)
     check_output_folders(plan, out_dir)
     jobs = [
-        Job(name, target, read_text(name), Path(name).suffix.lower() in MARKDOWN_SUFFIXES) for name, target in plan
+        Job(name, target, read_document(read_bytes(name), name, "<stdin>" if name == STDIN else name))
+        for name, target in plan
     ]
     glossary = None if no_glossary else _load_glossary(ctx, glossary_path)
     engine = make_engine(ModelChoice(model_spec, device, compute_type, device_was_named(ctx)), beam)
@@ -248,7 +256,7 @@ def translate(
     show_progress = sys.stderr.isatty() if progress is None else progress
     try:
         translated = translate_documents(
-            [SourceDocument("<stdin>" if job.input_path == STDIN else job.input_path, job.decoded.text, job.markdown) for job in jobs],
+            [SourceDocument.from_units(job.shown_path, job.document.units) for job in jobs],
             engine,
             cache=cache,
             glossary=glossary,
@@ -269,19 +277,17 @@ def translate(
     create_out_dir(out_dir)
     for job, document, translations in zip(jobs, translated, outcomes):
         if replaces_english and bilingual_format is not None and provenance is not None:
-            text = _bilingual_text(bilingual_format, [(document, translations)], provenance)
-        elif job.decoded.newline != "\n":
-            text = document.text.replace("\n", job.decoded.newline)
+            data = _bilingual_text(bilingual_format, [(document, translations)], provenance).encode("utf-8")
         else:
-            text = document.text
+            data = job.document.write(document.units)
         if job.output_path is None:
-            _write_stdout(text)
+            _write_stdout(data)
         else:
-            write_atomic(job.output_path, text)
+            write_atomic(job.output_path, data)
     if bilingual_out is not None and bilingual_format is not None and provenance is not None:
         pairs_text = _bilingual_text(bilingual_format, list(zip(translated, outcomes)), provenance)
         if bilingual_out == STDIN:
-            _write_stdout(pairs_text)
+            _write_stdout(pairs_text.encode("utf-8"))
         else:
             write_atomic(bilingual_out, pairs_text)
     if report_path is not None:
@@ -371,7 +377,6 @@ def unenforced_warnings(
     """``FILE:LINE:COL: warning unenforced: SURFACE → TARGET``, one per unenforced occurrence."""
     from glossary.findings import WARNING, Finding
     from translator.enforce import UNENFORCED
-    from translator.report import line_and_column
 
     warnings = []
     for document, translations in zip(documents, outcomes):
@@ -380,12 +385,12 @@ def unenforced_warnings(
                 if outcome.method != UNENFORCED:
                     continue
                 occurrence = outcome.occurrence
-                line, column = line_and_column(document.source.text, segment.segment.start + occurrence.start)
+                path, line, column = document.source.where(segment.segment.start + occurrence.start)
                 finding = Finding(
                     rule=UNENFORCED,
                     severity=WARNING,
                     message=f"{occurrence.surface} → {occurrence.entry.target}",
-                    path=document.source.path,
+                    path=path,
                     line=line,
                     column=column,
                     entry_target=occurrence.entry.target,
@@ -410,6 +415,9 @@ def _report_json(
             text=document.source.text,
             segment_offsets=[segment.segment.start for segment in document.segments],
             translations=translations,
+            locate=document.source.position if document.source.units is not None else None,
+            tags=document.placed_tags,
+            moved_tags=document.moved_tags,
         )
         for document, translations in zip(documents, outcomes)
     ]
@@ -417,15 +425,15 @@ def _report_json(
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
 
-def _write_stdout(text: str) -> None:
+def _write_stdout(data: bytes) -> None:
     try:
         sys.stdout.flush()
-        stdout = open_for_stdout()
+        stdout = open(sys.stdout.fileno(), "wb", closefd=False)
     except (AttributeError, OSError, ValueError):  # no real file descriptor (CliRunner, some IDEs)
-        click.echo(text, nl=False)
+        click.echo(data, nl=False)
         return
     with stdout:
-        stdout.write(text)
+        stdout.write(data)
 
 
 def _load_glossary(ctx: click.Context, glossary_path: str) -> Glossary | None:
