@@ -141,6 +141,8 @@ def test_language_codes_are_case_insensitive(base: str, alone: TranslationServic
 
 HTML_CASES = [
     ("<p>قالت كتائب حزب الله إن الهجوم فشل.</p>", "<p>", "</p>"),
+    ("<p>قالت <b>كتائب حزب الله</b> إن الهجوم فشل.</p>", "<b>Kataib Hezbollah</b>", "</p>"),
+    ('<p>قال <a href="https://example.org/x?a=1&amp;b=2">مصدر عسكري</a> إن التحالف الدولي انسحب.</p>', 'href="https://example.org/x?a=1&amp;b=2"', "</a>"),
     ('<p class="x">سلم التحالف الدولي قاعدة القيارة.</p><br><p>انسحبت القوات الأميركية.</p>', '<p class="x">', "<br><p>"),
     ("<div><script>var a = 'كتائب';</script>قالت كتائب حزب الله</div>", "<script>var a = 'كتائب';</script>", "</div>"),
 ]
@@ -152,6 +154,7 @@ def test_format_html_keeps_the_markup(base: str, markup: str, kept: str, kept_to
     assert response.status_code == 200, response.text
     english = response.json()["translatedText"]
     assert kept in english and kept_too in english
+    assert not english.startswith("<html")  # a fragment answers a fragment
     for occurrence in response.json()["glossary"]["texts"][0]["occurrences"]:
         assert markup[occurrence["start"] : occurrence["end"]] == occurrence["source"]
 
@@ -305,11 +308,11 @@ def test_without_keys_any_key_sent_is_ignored(base: str) -> None:
 # -- files ---------------------------------------------------------------------------
 
 FILES = [
-    ("article.ar.txt", (SENTENCE + "\n\n" + NEWS[1] + "\n").encode("utf-8"), "article.en.txt", None),
-    ("article.ar.txt", (SENTENCE + "\r\n").encode("cp1256"), "article.en.txt", "\r\n"),
+    ("article.ar.txt", (SENTENCE + "\n\n" + NEWS[1] + "\n").encode("utf-8"), "article.en.txt", "\n\n"),
+    ("article.ar.txt", (SENTENCE + "\r\n" + NEWS[1] + "\r\n").encode("cp1256"), "article.en.txt", "\r\n"),
     ("article.ar.txt", ("\ufeff" + SENTENCE + "\n").encode("utf-16-le"), "article.en.txt", None),
     ("notes.md", ("# " + NEWS[3] + "\n\n" + SENTENCE + " `code كتائب`\n").encode("utf-8"), "notes.en.md", "`code كتائب`"),
-    ("page.html", ("<html><body><p>" + SENTENCE + "</p></body></html>").encode("utf-8"), "page.en.html", "<html><body><p>"),
+    ("page.html", ('<html lang="ar" dir="rtl"><body><p>' + SENTENCE + "</p></body></html>").encode("utf-8"), "page.en.html", "<p>"),
 ]
 
 
@@ -317,26 +320,54 @@ FILES = [
 def test_translate_file_then_download_it_once(base: str, name: str, data: bytes, download_name: str, kept: str | None) -> None:
     response = httpx.post(base + "/translate_file", data={"source": "ar", "target": "en"}, files={"file": (name, data)}, timeout=60)
     assert response.status_code == 200, response.text
+    assert response.headers["X-Tarjama-Unenforced"].isdigit()
     url = response.json()["translatedFileUrl"]
     assert url.startswith(base + "/download_file/")
     download = httpx.get(url)
     assert download.status_code == 200
     assert download_name in download.headers["Content-Disposition"]
-    text = download.content.decode("cp1256" if b"\r\n" in data and b"\xff\xfe" not in data[:2] else "utf-8", errors="replace")
-    if data[:2] == b"\xff\xfe":
-        text = download.content.decode("utf-16")
-    assert TERM in text or "Qayyarah" in text or "base" in text
+    text = download.content.decode("utf-8")  # the English is UTF-8, whatever the Arabic was
+    assert TERM in text
+    assert not any("\u0600" <= char <= "\u06ff" for char in text.replace("`code كتائب`", ""))
     if kept:
         assert kept in text
     again = httpx.get(url)
     assert (again.status_code, again.json()) == (404, {"error": "File not found"})
 
 
+def test_translate_a_word_file(base: str, tmp_path: Path) -> None:
+    import docx
+
+    source = docx.Document()
+    paragraph = source.add_paragraph("قالت ")
+    paragraph.add_run("كتائب حزب الله").bold = True
+    paragraph.add_run(" إن الهجوم فشل.")
+    source.save(tmp_path / "report.ar.docx")
+    response = httpx.post(
+        base + "/translate_file",
+        data={"source": "ar", "target": "en"},
+        files={"file": ("report.ar.docx", (tmp_path / "report.ar.docx").read_bytes())},
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    download = httpx.get(response.json()["translatedFileUrl"])
+    assert "report.en.docx" in download.headers["Content-Disposition"]
+    (tmp_path / "report.en.docx").write_bytes(download.content)
+    english = docx.Document(tmp_path / "report.en.docx")
+    bold = [run.text for p in english.paragraphs for run in p.runs if run.bold]
+    assert TERM in " ".join(bold)
+
+
 def test_translate_file_errors(base: str) -> None:
     no_file = httpx.post(base + "/translate_file", data={"source": "ar", "target": "en"}, files={"other": ("a.txt", b"x")})
     odd = httpx.post(base + "/translate_file", data={"source": "ar", "target": "en"}, files={"file": ("a.exe", b"MZ")})
+    broken = httpx.post(base + "/translate_file", data={"source": "ar", "target": "en"}, files={"file": ("r.docx", b"not a zip")})
+    binary = httpx.post(base + "/translate_file", data={"source": "ar", "target": "en"}, files={"file": ("a.txt", b"\x00\x01\xff")})
     assert no_file.json() == {"error": "Invalid request: missing file parameter"}
     assert odd.json() == {"error": "Invalid request: file format not supported"}
+    for refused in (broken, binary):
+        assert refused.status_code == 400 and refused.json()["error"].startswith("Invalid request: ")
+        assert "r.docx" not in refused.text and "a.txt" not in refused.text
 
 
 # -- the glossary file is watched -------------------------------------------------------

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import time
+from dataclasses import replace
 from functools import partial
 from importlib import resources
 from pathlib import Path, PurePath
@@ -27,7 +29,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from glossary.errors import TarjamaError
 from translator import __version__
-from translator.serve import markup
 from translator.serve.coalesce import DEFAULT_MAX_WAIT_S, DEFAULT_TOKEN_BUDGET, CoalescingEngine
 from translator.serve.config import UNLIMITED, ServeConfig
 from translator.serve.guards import ApiKeys, RateLimiter
@@ -37,11 +38,14 @@ from translator.serve.service import (
     FixedGlossary,
     GlossarySource,
     GlossaryWatcher,
+    PlacedOccurrence,
+    ReportedOccurrence,
     TextTranslation,
     TranslationService,
     Translations,
     detect_language,
     tool_version,
+    without_path,
 )
 from translator.serve.spec import openapi_spec
 from translator.serve.uploads import UploadStore
@@ -64,14 +68,18 @@ CORS_HEADERS = {
     "Access-Control-Max-Age": "1728000",
     "Access-Control-Expose-Headers": UNENFORCED_HEADER,
 }
-# File suffix -> (markdown?, html?, media type) for /translate_file.
-FILE_FORMATS: dict[str, tuple[bool, bool, str]] = {
-    ".txt": (False, False, "text/plain; charset=utf-8"),
-    ".md": (True, False, "text/markdown; charset=utf-8"),
-    ".markdown": (True, False, "text/markdown; charset=utf-8"),
-    ".html": (False, True, "text/html; charset=utf-8"),
-    ".htm": (False, True, "text/html; charset=utf-8"),
+# File suffix -> media type of the English, for /translate_file: the formats
+# ``tarjama translate`` reads (translator.formats.FORMAT_MODULES, plus text).
+FILE_FORMATS: dict[str, str] = {
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+    ".markdown": "text/markdown; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+# An HTML text with one of these is a page, answered as a page; without, a fragment.
+PAGE_TAG_RE = re.compile(r"<(?:html|head|body)[\s>/]|<!doctype", re.IGNORECASE)
 STATIC_FILES = {"page.js": "text/javascript; charset=utf-8", "page.css": "text/css; charset=utf-8"}
 # Threads running translations at once; beyond it requests wait their turn (in
 # the coalescer they would only make the shared batches longer).
@@ -405,36 +413,43 @@ def _translate_texts(service: TranslationService, texts: list[str], text_format:
 
 
 def translate_html(service: TranslationService, documents: Sequence[str], use_glossary: bool) -> Translations:
-    """Each HTML text's prose translated in one call, markup kept; offsets into the HTML."""
-    split = [markup.split_html(document) for document in documents]
-    wanted = [(d, p) for d, pieces in enumerate(split) for p, piece in enumerate(pieces) if piece.translate]
-    prose = [markup.text_of(split[d][p]) for d, p in wanted]
-    translated = service.translate(prose, use_glossary) if prose else Translations((), None)
-    english: dict[tuple[int, int], TextTranslation] = dict(zip(wanted, translated.texts))
+    """HTML texts through the documents' HTML format (markup, attributes and
+    verbatim elements kept, inline tags re-placed on the English).
+
+    A fragment (what LibreTranslate clients send: ``<p>…</p>``) comes back as a
+    fragment, not wrapped in the page the format writes around it; occurrence
+    offsets point into the HTML sent.
+    """
+    files = [(document.encode("utf-8"), "q.html") for document in documents]
+    try:
+        english, digest = service.translate_files(files, use_glossary)
+    except TarjamaError as exc:
+        raise ApiError(400, f"Invalid request: {without_path(exc)}") from None
     results = []
-    for d, pieces in enumerate(split):
-        parts: list[str] = []
-        occurrences = []
-        for p, piece in enumerate(pieces):
-            result = english.get((d, p))
-            if result is None:
-                parts.append(piece.raw)
-                continue
-            parts.append(markup.rebuild(piece, result.text))
-            shift = piece.start + (len(piece.raw) - len(piece.raw.lstrip()))
-            occurrences += [_shifted(o, shift) for o in result.occurrences]
-        results.append(TextTranslation("".join(parts), tuple(occurrences)))
-    digest = translated.glossary_digest
-    if digest is None and use_glossary:
-        glossary = service.current_glossary()
-        digest = glossary.digest if glossary is not None else None
+    for document, translated in zip(documents, english):
+        text = translated.data.decode("utf-8")
+        if not PAGE_TAG_RE.search(document):
+            text = _body_of(text)
+        occurrences = tuple(_in_source(document, placed) for placed in translated.occurrences)
+        results.append(TextTranslation(text, occurrences))
     return Translations(tuple(results), digest)
 
 
-def _shifted(occurrence: Any, shift: int) -> Any:
-    from dataclasses import replace
+def _body_of(page: str) -> str:
+    start, end = page.find("<body>"), page.rfind("</body>")
+    return page[start + len("<body>") : end] if start >= 0 and end > start else page
 
-    return replace(occurrence, start=occurrence.start + shift, end=occurrence.end + shift)
+
+def _in_source(document: str, placed: PlacedOccurrence) -> ReportedOccurrence:
+    """The occurrence with offsets into the HTML sent (from its line and column there)."""
+    occurrence = placed.occurrence
+    if placed.line is None or placed.column is None:
+        return occurrence
+    line_start = 0
+    for _ in range(placed.line - 1):
+        line_start = document.find("\n", line_start) + 1
+    start = line_start + placed.column - 1
+    return replace(occurrence, start=start, end=start + (occurrence.end - occurrence.start))
 
 
 def _check_limits(config: ServeConfig, texts: list[str], batch: bool) -> None:
@@ -508,33 +523,21 @@ async def _translate_file(request: Request, state: _State) -> Response:
     if suffix not in FILE_FORMATS:
         raise ApiError(400, "Invalid request: file format not supported")
     use_glossary = params.flag("glossary", True)
-    work = partial(_translate_file_bytes, state.service, upload.data, name, suffix, use_glossary)
+    work = partial(_translate_file_bytes, state.service, upload.data, name, use_glossary)
     data, unenforced = await _in_thread(state, work)
     from translator.commands.translate import output_name
 
-    stored = state.uploads.put(data, suffix, output_name(Path(name)), FILE_FORMATS[suffix][2])
+    stored = state.uploads.put(data, suffix, output_name(Path(name)), FILE_FORMATS[suffix])
     url = str(request.base_url).rstrip("/") + f"/download_file/{stored}"
     return JSONResponse({"translatedFileUrl": url}, headers={UNENFORCED_HEADER: str(unenforced)})
 
 
-def _translate_file_bytes(
-    service: TranslationService, data: bytes, name: str, suffix: str, use_glossary: bool
-) -> tuple[bytes, int]:
-    from glossary.textio import decode_text, encode_like
-
-    markdown, is_html, _ = FILE_FORMATS[suffix]
+def _translate_file_bytes(service: TranslationService, data: bytes, name: str, use_glossary: bool) -> tuple[bytes, int]:
     try:
-        decoded = decode_text(data, name)
+        [english], _ = service.translate_files([(data, name)], use_glossary)
     except TarjamaError as exc:
-        raise ApiError(400, f"Invalid request: {exc.message}") from None
-    if is_html:
-        translated = translate_html(service, [decoded.text], use_glossary)
-    else:
-        translated = service.translate([decoded.text], use_glossary, markdown=markdown)
-    text = translated.texts[0].text
-    if decoded.newline != "\n":
-        text = text.replace("\n", decoded.newline)
-    return encode_like(text, decoded), translated.unenforced_count
+        raise ApiError(400, f"Invalid request: {without_path(exc)}") from None
+    return english.data, english.unenforced_count
 
 
 async def _download_file(request: Request, state: _State) -> Response:

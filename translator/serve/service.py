@@ -78,6 +78,27 @@ class TextTranslation:
 
 
 @dataclass(frozen=True)
+class PlacedOccurrence:
+    """An occurrence in a document, with its line and column in the source file."""
+
+    occurrence: ReportedOccurrence  # offsets into the document's unit text
+    line: int | None
+    column: int | None
+
+
+@dataclass(frozen=True)
+class FileTranslation:
+    """One document's English file and its term occurrences."""
+
+    data: bytes
+    occurrences: tuple[PlacedOccurrence, ...]
+
+    @property
+    def unenforced_count(self) -> int:
+        return sum(1 for placed in self.occurrences if placed.occurrence.method == UNENFORCED)
+
+
+@dataclass(frozen=True)
 class Translations:
     """The texts of one request, translated with one glossary (None: without)."""
 
@@ -170,7 +191,7 @@ class GlossaryWatcher:
         try:
             glossary = load_glossary(self.path)
         except TarjamaError as exc:
-            self.last_error = _without_path(exc)
+            self.last_error = without_path(exc)
             LOG.error("tarjama: error: %s (keeping the last good glossary)", exc)
             return
         self._glossary = glossary
@@ -186,7 +207,7 @@ class GlossaryWatcher:
         return info.st_mtime_ns, info.st_size, info.st_ino
 
 
-def _without_path(exc: TarjamaError) -> str:
+def without_path(exc: TarjamaError) -> str:
     """``LINE:COL: message``: an error fit for a response, which never shows a path."""
     message = " ".join(exc.message.split())
     if exc.line is None:
@@ -239,6 +260,33 @@ class TranslationService:
             text = document.text.replace("\n", "\r\n") if windows else document.text
             results.append(TextTranslation(text, _occurrences(outcomes, offsets)))
         return Translations(tuple(results), glossary.digest if glossary is not None else None)
+
+    def translate_files(
+        self, files: Sequence[tuple[bytes, str]], use_glossary: bool = True
+    ) -> tuple[list[FileTranslation], str | None]:
+        """Translate whole files of any format ``tarjama translate`` reads
+        (:mod:`translator.formats`, chosen by each name's suffix), markup kept.
+
+        Returns the English files and the digest of the glossary used. A file
+        the format refuses raises its :class:`TarjamaError`.
+        """
+        from translator.formats import read_document
+        from translator.pipeline import SourceDocument, segment_translations, translate_documents
+
+        glossary = self.current_glossary() if use_glossary else None
+        documents = [read_document(data, name) for data, name in files]
+        sources = [SourceDocument.from_units(name, document.units) for document, (_, name) in zip(documents, files)]
+        translated = translate_documents(sources, self.engine, cache=self._cache(), glossary=glossary)
+        results = []
+        for document, source, english in zip(documents, sources, translated):
+            outcomes = segment_translations(english, glossary)
+            offsets = [segment.segment.start for segment in english.segments]
+            placed = []
+            for occurrence in _occurrences(outcomes, offsets):
+                _, line, column = source.position(occurrence.start)
+                placed.append(PlacedOccurrence(occurrence, line, column))
+            results.append(FileTranslation(document.write(english.units), tuple(placed)))
+        return results, glossary.digest if glossary is not None else None
 
     def close(self) -> None:
         """Stop the coalescer and close every thread's memory connection."""

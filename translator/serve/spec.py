@@ -74,7 +74,7 @@ def openapi_spec() -> dict[str, Any]:
             "/languages": {"get": {"summary": "Supported languages", "responses": _answers({"type": "array"})}},
             "/translate_file": {
                 "post": {
-                    "summary": "Translate a file (.txt, .md, .html)",
+                    "summary": "Translate a file (.txt, .md, .html, .docx)",
                     "requestBody": {
                         "content": {
                             "multipart/form-data": {
