@@ -256,3 +256,19 @@ def test_an_internal_error_is_a_bare_500_and_the_server_goes_on(caplog: pytest.L
     assert second.status_code == 500 and health.status_code == 200
     assert "secret" not in first.text
     assert first.headers["Access-Control-Allow-Origin"] == "*"
+
+
+class _SlowEngine:
+    name, version = "slow", "1"
+
+    def translate(self, requests: Sequence[DecodeRequest]) -> list[DecodeResult]:
+        time.sleep(1.5)
+        return [DecodeResult("Said.") for _ in requests]
+
+
+def test_a_request_past_the_timeout_is_a_503_and_the_server_goes_on() -> None:
+    with running_server(ServeConfig(engine=_SlowEngine(), request_timeout_s=0.3)) as url:
+        late = httpx.post(url + "/translate", json={"q": "قال", "source": "ar", "target": "en"}, timeout=30)
+        health = httpx.get(url + "/health")
+    assert (late.status_code, late.json()) == (503, {"error": "Request timeout: no translation within 0.3 s"})
+    assert health.status_code == 200
