@@ -105,10 +105,6 @@ class Translations:
     texts: tuple[TextTranslation, ...]
     glossary_digest: str | None
 
-    @property
-    def unenforced_count(self) -> int:
-        return sum(len(t.unenforced) for t in self.texts)
-
 
 def detect_language(text: str) -> list[Detection]:
     """Arabic or English by the share of letters of each script, best first.
@@ -242,14 +238,14 @@ class TranslationService:
     def current_glossary(self) -> Glossary | None:
         return self.glossary.current() if self.glossary is not None else None
 
-    def translate(self, texts: Sequence[str], use_glossary: bool = True, markdown: bool = False) -> Translations:
+    def translate(self, texts: Sequence[str], use_glossary: bool = True) -> Translations:
         """Translate ``texts`` (one result each, in order), enforcing the glossary unless told not to."""
         from translator.pipeline import SourceDocument, segment_translations, translate_documents
 
         glossary = self.current_glossary() if use_glossary else None
         crlf = ["\r\n" in text for text in texts]
         documents = [
-            SourceDocument(f"q[{i}]", text.replace("\r\n", "\n").replace("\r", "\n"), markdown)
+            SourceDocument(f"q[{i}]", text.replace("\r\n", "\n").replace("\r", "\n"))
             for i, text in enumerate(texts)
         ]
         translated = translate_documents(documents, self.engine, cache=self._cache(), glossary=glossary)
