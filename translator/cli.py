@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "glossary": "glossary.cli:glossary",
     "check": "translator.commands.check:check",
     "model": "translator.commands.model:model",
+    "serve": "translator.commands.serve:serve",
 }
 
 ISSUE_HINT = "this is a bug in tarjama; please report it with the command you ran (TARJAMA_DEBUG=1 shows the traceback)"
