@@ -75,3 +75,7 @@ class PackageIndexError(TarjamaError):
 
 class EngineError(TarjamaError):
     """The translation engine failed on a package that looked valid."""
+
+
+class MissingExtra(TarjamaError):
+    """An optional feature's dependency is not installed (the message names the extra)."""
