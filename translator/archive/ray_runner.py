@@ -59,6 +59,7 @@ def import_ray() -> Any:
 
 def connect(ray: Any, address: str) -> bool:
     """Join (or start) Ray; True when this call started the connection (so it ends it)."""
+    quiet_ray_data(ray)
     if ray.is_initialized():
         return False
     # Read once here, at the point of use: no telemetry from an offline tool.
@@ -73,13 +74,15 @@ def connect(ray: Any, address: str) -> bool:
 
 
 def quiet_ray_data(ray: Any) -> None:
-    """No progress bars or execution banners: tarjama prints its own progress."""
+    """No progress bars, banners or Ray's own warnings: tarjama prints its own
+    progress and summary (Ray's errors still surface, as exceptions)."""
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
     context.enable_operator_progress_bars = False
     context.print_on_execution_start = False
     context.enable_auto_log_stats = False
-    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    for name in ("ray", "ray.data"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def default_workers(ray: Any, threads_per_worker: int) -> int:
@@ -162,7 +165,6 @@ def ray_runner(
     def run(files: Sequence[ArchiveFile], snapshot: str | None) -> Iterator[FileOutcome]:
         started_here = connect(ray, options.address)
         try:
-            quiet_ray_data(ray)
             workers = options.workers or default_workers(ray, options.threads_per_worker)
             rows = [asdict(item) for item in files]
             batches = max(1, -(-len(rows) // options.files_per_batch))
