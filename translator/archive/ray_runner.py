@@ -167,7 +167,8 @@ def ray_runner(
         try:
             workers = options.workers or default_workers(ray, options.threads_per_worker)
             rows = [asdict(item) for item in files]
-            batches = max(1, -(-len(rows) // options.files_per_batch))
+            # About one block per batch, and at least one per actor so none idles.
+            batches = min(len(rows), max(-(-len(rows) // options.files_per_batch), workers))
             if len(rows) <= options.from_items_limit:
                 dataset = ray.data.from_items(rows, override_num_blocks=batches)
             else:
