@@ -57,16 +57,23 @@ def import_ray() -> Any:
     return ray
 
 
-def connect(ray: Any, address: str) -> bool:
-    """Join (or start) Ray; True when this call started the connection (so it ends it)."""
+def connect(ray: Any, address: str, actor_cpus: int | None = None) -> bool:
+    """Join (or start) Ray; True when this call started the connection (so it ends it).
+
+    A local instance gets at least ``actor_cpus + 1`` logical CPUs: the actor
+    pool must leave one for Ray's own tasks, or the job hangs on a small machine.
+    """
     quiet_ray_data(ray)
     if ray.is_initialized():
         return False
-    # Read once here, at the point of use: no telemetry from an offline tool.
+    # Set here, at the point of use: no telemetry from an offline tool.
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     arguments: dict[str, Any] = {"log_to_driver": False, "configure_logging": False}
     if address == LOCAL:
-        arguments.update(address=LOCAL, include_dashboard=False)
+        cpus = os.cpu_count() or 1
+        if actor_cpus is not None:
+            cpus = max(cpus, actor_cpus + 1)
+        arguments.update(address=LOCAL, include_dashboard=False, num_cpus=cpus)
     else:
         arguments.update(address=address)
     ray.init(**arguments)
@@ -163,7 +170,8 @@ def ray_runner(
     ray = import_ray()
 
     def run(files: Sequence[ArchiveFile], snapshot: str | None) -> Iterator[FileOutcome]:
-        started_here = connect(ray, options.address)
+        actor_cpus = options.workers * options.threads_per_worker if options.workers else None
+        started_here = connect(ray, options.address, actor_cpus)
         try:
             workers = options.workers or default_workers(ray, options.threads_per_worker)
             rows = [asdict(item) for item in files]

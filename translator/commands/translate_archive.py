@@ -180,6 +180,7 @@ def summary_lines(plan: ArchivePlan, summary: ArchiveSummary, with_glossary: boo
     lines.append(
         f"archive: {summary.files} files — {summary.translated} translated, {summary.up_to_date} up to date, "
         f"{len(summary.failures)} failed; {skipped}; {summary.segments} segments in {format_duration(summary.seconds)}"
+        + (f" (first file after {summary.startup_seconds:.1f} s)" if summary.translated or summary.failures else "")
     )
     if summary.stopped_early:
         lines.append("archive: stopped at the first failure (--fail-fast); rerun to continue")
