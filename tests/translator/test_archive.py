@@ -179,6 +179,45 @@ def test_fail_fast_stops_at_the_first_failure(tmp_path: Path) -> None:
     assert "0 translated" in summary_of(result) and "1 failed" in summary_of(result)
 
 
+class FailingEngine:
+    """The real engine, except that a segment containing ``poison`` raises (a bug, not bad input)."""
+
+    def __init__(self, engine: object, poison: str) -> None:
+        self.engine, self.poison = engine, poison
+        self.name, self.version = engine.name, engine.version  # type: ignore[attr-defined]
+        self.settings = engine.settings  # type: ignore[attr-defined]
+
+    def translate(self, requests):  # type: ignore[no-untyped-def]
+        if any(self.poison in request.source for request in requests):
+            raise RuntimeError("engine exploded")
+        return self.engine.translate(requests)  # type: ignore[attr-defined]
+
+
+def test_a_bug_on_one_file_is_exit_3_and_the_rest_is_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = tmp_path / "corpus"
+    build_corpus(corpus, files=4)
+    poisoned = corpus / "2019" / "00" / "poisoned.ar.txt"
+    poisoned.write_text("قال مصدر عسكري انفجار.\n", encoding="utf-8")
+    real_make_engine = translate_command.make_engine
+    monkeypatch.setattr(translate_command, "make_engine", lambda spec, beam: FailingEngine(real_make_engine(spec, beam), "انفجار"))
+    result = translate_tree(corpus, tmp_path / "en", "--no-glossary")
+    assert result.exit_code == 3
+    assert f"tarjama: error: {poisoned}: internal error: RuntimeError: engine exploded" in result.stderr.splitlines()
+    assert "4 translated, 0 up to date, 1 failed" in summary_of(result)
+
+
+def test_strict_exits_1_when_an_occurrence_is_unenforced(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    # The seed article: the fixture model leaves two occurrences unenforced (README).
+    (corpus / "qayyarah.ar.txt").write_bytes((SEEDS / "qayyarah-handover.ar.txt").read_bytes())
+    result = translate_tree(corpus, tmp_path / "en", "-g", SEED_GLOSSARY, "--strict")
+    assert result.exit_code == 1
+    assert "2 unenforced" in result.stderr
+    assert sum("warning unenforced" in line for line in result.stderr.splitlines()) == 2
+    assert (tmp_path / "en" / "qayyarah.en.txt").exists()
+
+
 class InterruptingEngine:
     """The real engine, with Ctrl-C arriving during its ``calls``-th translate call."""
 

@@ -115,14 +115,21 @@ def test_actor_killed_mid_batch_the_job_completes_identically(local_ray: Any, tm
     producer = Producer(engine.name, engine.version, engine.settings.key(), None, "test")
     marker = tmp_path / "crashed-once"
     results = {}
-    for name, factory in [("clean", recipe.build), ("crashing", CrashOnceFactory(recipe.build, str(marker)))]:
+    # The clean run also takes the big-archive path: rows written to plan.jsonl, read back by read_json.
+    for name, factory, from_items_limit in [
+        ("clean", recipe.build, 0),
+        ("crashing", CrashOnceFactory(recipe.build, str(marker)), 10_000),
+    ]:
         out = tmp_path / name
         plan = plan_archive([str(corpus)], str(out))
-        runner = ray_runner(RayOptions(workers=1, files_per_batch=4), factory, None, out, (engine.name, engine.version))
+        options = RayOptions(workers=1, files_per_batch=4, from_items_limit=from_items_limit)
+        runner = ray_runner(options, factory, None, out, (engine.name, engine.version))
         summary = run_archive(plan, producer, runner, cache_folder=None)
         assert (summary.translated, summary.failures) == (8, [])
         results[name] = tree_bytes(out)
     assert marker.exists(), "the worker never crashed: the test tested nothing"
+    plan_rows = results["clean"].pop(".tarjama/plan.jsonl")
+    assert plan_rows.count(b"\n") == 8
     assert results["crashing"] == results["clean"]
 
 

@@ -7,6 +7,7 @@ interrupted run keeps everything done and the next one continues from there.
 """
 from __future__ import annotations
 
+import itertools
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -77,15 +78,22 @@ def run_archive(
     runner: Runner,
     cache_folder: Path | None,
     fail_fast: bool = False,
+    on_start: Callable[[Sequence[ArchiveFile]], None] | None = None,
     on_outcome: Callable[[FileOutcome, ArchiveFile], None] | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> ArchiveSummary:
-    """Translate what ``plan`` still needs; the manifest records every finished file."""
+    """Translate what ``plan`` still needs; the manifest records every finished file.
+
+    ``on_start`` is called with the files to do (before any work), ``on_outcome``
+    after each one is recorded.
+    """
     from translator.cache import TranslationCache
 
     started = clock()
     summary = ArchiveSummary(files=len(plan.files))
     to_do, summary.up_to_date = files_to_do(plan, producer)
+    if on_start is not None:
+        on_start(to_do)
     by_output = {item.output_relative: item for item in to_do}
     writer = ManifestWriter(plan.state_dir / MANIFEST_NAME, load_manifest(plan.state_dir / MANIFEST_NAME))
     snapshot, warning = (None, None)
@@ -95,8 +103,9 @@ def run_archive(
         summary.memory_warnings.append(warning)
     memory = TranslationCache(cache_folder) if cache_folder is not None else None
     try:
-        if to_do:
-            for outcome in runner(to_do, str(snapshot.resolve()) if snapshot else None):
+        outcomes = runner(to_do, str(snapshot.resolve()) if snapshot else None) if to_do else iter(())
+        try:
+            for outcome in outcomes:
                 if summary.translated + len(summary.failures) == 0:
                     summary.startup_seconds = clock() - started
                 writer.append(outcome.record(producer))
@@ -110,6 +119,11 @@ def run_archive(
                 if fail_fast and outcome.status == STATUS_ERROR:
                     summary.stopped_early = True
                     break
+        finally:
+            # Ends the runner now (a Ray runner shuts down the Ray it started), not at garbage collection.
+            close = getattr(outcomes, "close", None)
+            if close is not None:
+                close()
         writer.close()
     except BaseException:
         writer.abandon()  # every appended line stays; the next run compacts
@@ -135,16 +149,66 @@ def _count(summary: ArchiveSummary, outcome: FileOutcome) -> None:
         summary.enforcement[key] += outcome.enforcement.get(key, 0)
 
 
-def local_runner(engine: Engine, glossary: Glossary | None, out_dir: Path, with_memory: bool = True) -> Runner:
-    """Translate the files one after the other in this process, with one engine."""
+def local_runner(
+    engine: Engine, glossary: Glossary | None, out_dir: Path, with_memory: bool = True, parallel_files: int = 1
+) -> Runner:
+    """Translate the files in this process with one engine, ``parallel_files`` at a time.
+
+    Several files at once keep several CTranslate2 replicas busy (``inter_threads``):
+    one file's few sentences fill one batch, so file after file would leave all
+    replicas but one idle. CTranslate2 releases the GIL while it decodes.
+    """
 
     def run(files: Sequence[ArchiveFile], snapshot: str | None) -> Iterator[FileOutcome]:
-        memory = SnapshotMemory(snapshot) if with_memory else None
-        try:
-            for item in files:
-                yield translate_file(item, out_dir, engine, glossary, memory)
-        finally:
-            if memory is not None:
-                memory.close()
+        if parallel_files <= 1:
+            memory = SnapshotMemory(snapshot) if with_memory else None
+            try:
+                for item in files:
+                    yield translate_file(item, out_dir, engine, glossary, memory)
+            finally:
+                if memory is not None:
+                    memory.close()
+            return
+        yield from _run_in_threads(files, snapshot, engine, glossary, out_dir, with_memory, parallel_files)
 
     return run
+
+
+def _run_in_threads(
+    files: Sequence[ArchiveFile],
+    snapshot: str | None,
+    engine: Engine,
+    glossary: Glossary | None,
+    out_dir: Path,
+    with_memory: bool,
+    parallel_files: int,
+) -> Iterator[FileOutcome]:
+    import threading
+    from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+    local = threading.local()  # one snapshot connection per thread (sqlite3 connections are per thread)
+    memories: list[SnapshotMemory] = []
+
+    def work(item: ArchiveFile) -> FileOutcome:
+        if with_memory and not hasattr(local, "memory"):
+            local.memory = SnapshotMemory(snapshot)
+            memories.append(local.memory)
+        return translate_file(item, out_dir, engine, glossary, getattr(local, "memory", None))
+
+    pending = iter(files)
+    executor = ThreadPoolExecutor(max_workers=parallel_files, thread_name_prefix="tarjama-archive")
+    in_flight: set[Future[FileOutcome]] = set()
+    try:
+        # A bounded window: millions of files are never all queued at once.
+        for item in itertools.islice(pending, 2 * parallel_files):
+            in_flight.add(executor.submit(work, item))
+        while in_flight:
+            done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+                for item in itertools.islice(pending, 1):
+                    in_flight.add(executor.submit(work, item))
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+        for memory in memories:
+            memory.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
 import click
 
@@ -95,7 +95,7 @@ def translate_archive(
     from translator.archive.manifest import Producer
     from translator.archive.plan import plan_archive
     from translator.archive.progress import ArchiveProgress
-    from translator.archive.run import files_to_do, local_runner, run_archive
+    from translator.archive.run import local_runner, run_archive
     from translator.archive.work import EngineRecipe, absolute_model_spec
     from translator.cache import default_cache_dir
 
@@ -134,20 +134,27 @@ def translate_archive(
     else:
         from translator.pipeline import decoding_key
 
+        from translator.ct2_engine import ArgosEngine, default_inter_threads
+
         if workers is None and threads_per_worker is None:
             engine = make_engine(model_spec, beam)
+            # One file per CTranslate2 replica at a time (the default engine has one per core, at most 4).
+            parallel_files = default_inter_threads() if isinstance(engine, ArgosEngine) else 1
         else:
-            engine = EngineRecipe(model_spec, beam, inter_threads=workers, intra_threads=threads).build()
+            parallel_files = workers or 1
+            engine = EngineRecipe(model_spec, beam, inter_threads=parallel_files, intra_threads=threads).build()
         producer = Producer(
             engine.name, engine.version, decoding_key(engine), glossary.digest if glossary else None, __version__
         )
-        runner = local_runner(engine, glossary, Path(out_dir), with_memory=not no_cache)
+        runner = local_runner(engine, glossary, Path(out_dir), with_memory=not no_cache, parallel_files=parallel_files)
 
     show_progress = sys.stderr.isatty() if progress is None else progress
     printer: ArchiveProgress | None = None
-    if show_progress:
-        to_do, _ = files_to_do(plan, producer)
-        printer = ArchiveProgress(sys.stderr, len(to_do), sum(item.size for item in to_do))
+
+    def on_start(to_do: Sequence[ArchiveFile]) -> None:
+        nonlocal printer
+        if show_progress:
+            printer = ArchiveProgress(sys.stderr, len(to_do), sum(item.size for item in to_do))
 
     def on_outcome(outcome: FileOutcome, item: ArchiveFile) -> None:
         if printer is not None:
@@ -155,7 +162,9 @@ def translate_archive(
         for warning in outcome.warnings:
             click.echo(warning, err=True)
 
-    summary = run_archive(plan, producer, runner, cache_folder, fail_fast=fail_fast, on_outcome=on_outcome)
+    summary = run_archive(
+        plan, producer, runner, cache_folder, fail_fast=fail_fast, on_start=on_start, on_outcome=on_outcome
+    )
     for line in summary_lines(plan, summary, glossary is not None):
         click.echo(line, err=True)
     if summary.failures:
