@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
+from glossary.errors import OutputError
 from translator.archive.manifest import (
     ENFORCEMENT_KEYS,
     MANIFEST_NAME,
@@ -95,6 +96,11 @@ def run_archive(
     if on_start is not None:
         on_start(to_do)
     by_output = {item.output_relative: item for item in to_do}
+    if to_do:
+        try:
+            plan.state_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create the output folder ({exc.strerror or exc})", path=str(plan.out_dir)) from None
     writer = ManifestWriter(plan.state_dir / MANIFEST_NAME, load_manifest(plan.state_dir / MANIFEST_NAME))
     snapshot, warning = (None, None)
     if cache_folder is not None and to_do:
