@@ -324,3 +324,51 @@ def test_archive_does_not_load_ray_or_the_model_stack_for_planning(tmp_path: Pat
     )
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert completed.stdout.strip() == "[]"
+
+
+def test_empty_folder_is_an_empty_archive(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "en").mkdir()
+    result = translate_tree(tmp_path / "empty", tmp_path / "en")
+    assert result.exit_code == 0
+    assert summary_of(result).startswith("archive: 0 files — 0 translated")
+    assert list((tmp_path / "en").iterdir()) == []
+
+
+def test_sigint_mid_archive_keeps_what_was_done_and_the_rerun_continues(tmp_path: Path) -> None:
+    """A real process, a real SIGINT while files are being written."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from project_paths import ROOT
+
+    corpus, out = tmp_path / "corpus", tmp_path / "en"
+    total = len(build_corpus(corpus, files=150))
+    command = [
+        sys.executable, "-c", "from translator.cli import main; main()", "translate", str(corpus),
+        "--out-dir", str(out), "--model", FIXTURE_MODEL, "--no-glossary", "--no-progress", "--workers", "2",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    manifest = out / ".tarjama" / "manifest.jsonl"
+    deadline = time.monotonic() + 120
+    while not (manifest.exists() and manifest.read_bytes().count(b"\n") >= 3):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"the run ended (or never started) before it could be interrupted: {process.communicate()[1]}")
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert stderr.splitlines()[-1] == "tarjama: interrupted; no partial output was written"
+    done = load_manifest(manifest)
+    assert 3 <= len(done) < total
+    assert [p.name for p in out.rglob("*") if p.name.endswith(".tmp") or ".partial" in p.name] == []
+    resumed = translate_tree(corpus, out, "--no-glossary")
+    assert resumed.exit_code == 0
+    translated = int(summary_of(resumed).split("— ")[1].split(" translated")[0])
+    # Every recorded file is kept; at most the files in flight when Ctrl-C came are redone twice.
+    assert f"{total - translated} up to date" in summary_of(resumed)
+    assert total - len(done) <= translated <= total - len(done) + 2

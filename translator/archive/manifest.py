@@ -142,9 +142,11 @@ class ManifestWriter:
         self.path = path
         self.records: dict[str, ManifestRecord] = dict(records)
         self._handle: IO[str] | None = None
+        self._appended = False
 
     def append(self, record: ManifestRecord) -> None:
         self.records[record.output] = record
+        self._appended = True
         if self._handle is None:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -162,11 +164,12 @@ class ManifestWriter:
             raise OutputError(f"cannot write the manifest ({exc.strerror or exc})", path=str(self.path)) from None
 
     def close(self) -> None:
-        """Rewrite the manifest, one sorted line per output (atomic)."""
+        """Rewrite the manifest, one sorted line per output (atomic); untouched if nothing was appended."""
         if self._handle is not None:
             self._handle.close()
             self._handle = None
-        write_atomic(self.path, compacted(self.records.values()))
+        if self._appended:
+            write_atomic(self.path, compacted(self.records.values()))
 
     def abandon(self) -> None:
         """Close without compacting (interrupted run: every appended line is kept)."""
