@@ -22,11 +22,10 @@ from project_paths import ROOT, SEEDS
 
 ray = pytest.importorskip("ray")
 
-from translator.archive.manifest import Producer  # noqa: E402
 from translator.archive.plan import plan_archive  # noqa: E402
 from translator.archive.ray_runner import RayOptions, ray_runner  # noqa: E402
 from translator.archive.run import run_archive  # noqa: E402
-from translator.archive.work import EngineRecipe  # noqa: E402
+from translator.archive.work import EngineRecipe, producer_of  # noqa: E402
 from translator.cli import cli  # noqa: E402
 
 SEED_GLOSSARY = str(SEEDS / "glossary.yaml")
@@ -112,7 +111,7 @@ def test_actor_killed_mid_batch_the_job_completes_identically(local_ray: Any, tm
     build_corpus(corpus, files=8)
     recipe = EngineRecipe(FIXTURE_MODEL, beam=4, inter_threads=1, intra_threads=1)
     engine = recipe.build()
-    producer = Producer(engine.name, engine.version, engine.settings.key(), None, "test")
+    producer = producer_of(engine, None)
     marker = tmp_path / "crashed-once"
     results = {}
     # The clean run also takes the big-archive path: rows written to plan.jsonl, read back by read_json.
@@ -123,7 +122,7 @@ def test_actor_killed_mid_batch_the_job_completes_identically(local_ray: Any, tm
         out = tmp_path / name
         plan = plan_archive([str(corpus)], str(out))
         options = RayOptions(workers=1, files_per_batch=4, from_items_limit=from_items_limit)
-        runner = ray_runner(options, factory, None, out, (engine.name, engine.version))
+        runner = ray_runner(options, factory, None, out, producer)
         summary = run_archive(plan, producer, runner, cache_folder=None)
         assert (summary.translated, summary.failures) == (8, [])
         results[name] = tree_bytes(out)

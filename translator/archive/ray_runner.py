@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from glossary.errors import MissingExtra
+from translator.archive.manifest import Producer
 from translator.archive.plan import ArchiveFile
-from translator.archive.work import FileOutcome, translate_file
+from translator.archive.work import FileOutcome, producer_of, translate_file
 
 if TYPE_CHECKING:
     from glossary.model import Glossary
@@ -109,7 +110,7 @@ class ArchiveTranslator:
         out_dir: str,
         snapshot: str | None,
         with_memory: bool,
-        expected_model: tuple[str, str],
+        expected: Producer,
     ) -> None:
         import ray
 
@@ -125,14 +126,17 @@ class ArchiveTranslator:
             self.engine = engine_factory()
         except Exception as exc:  # noqa: BLE001 - reported on every row, never retried
             self.engine_error = " ".join(str(exc).split()) or type(exc).__name__
-        if self.engine is not None and (self.engine.name, self.engine.version) != expected_model:
-            # Another package on this node than on the driver: its outputs would
-            # not be what the manifest says. Refuse rather than mix models.
-            self.engine_error = (
-                f"this node's model is {self.engine.name} {self.engine.version}, "
-                f"the driver's is {expected_model[0]} {expected_model[1]}"
-            )
-            self.engine = None
+        if self.engine is not None:
+            mine = producer_of(self.engine, glossary)
+            if mine != expected:
+                # Another model, version or compute type on this node than on the
+                # driver: its outputs would not be what the manifest says. Refuse
+                # rather than mix them.
+                self.engine_error = (
+                    f"this node's model is {mine.model} {mine.model_version} ({mine.decoding}), "
+                    f"the driver's is {expected.model} {expected.model_version} ({expected.decoding})"
+                )
+                self.engine = None
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         outcomes = []
@@ -163,7 +167,7 @@ def ray_runner(
     engine_factory: Callable[[], Engine],
     glossary: Glossary | None,
     out_dir: Path,
-    expected_model: tuple[str, str],
+    expected: Producer,
     with_memory: bool = True,
 ) -> Runner:
     """A runner (see :mod:`translator.archive.run`) that runs the files as a Ray Data job."""
@@ -197,7 +201,7 @@ def ray_runner(
                     "out_dir": str(out_dir.resolve()),
                     "snapshot": snapshot,
                     "with_memory": with_memory,
-                    "expected_model": expected_model,
+                    "expected": expected,
                 },
             )
             for row in translated.iter_rows():

@@ -145,25 +145,40 @@ def translate_file(
 class EngineRecipe:
     """How a worker builds its engine: plain, picklable data sent to every Ray actor.
 
-    ``model_spec`` is resolved on the worker (a pair installed on each node, or
-    a package folder / ``.argosmodel`` file on storage every node sees).
+    ``model_spec`` is resolved on the worker (a model installed on each node, or
+    a package / model folder or ``.argosmodel`` file on storage every node sees).
     """
 
     model_spec: str | None
     beam: int
-    inter_threads: int | None = None  # None: one per core, at most 4
+    inter_threads: int | None = None  # None: the device's default (CPU: one per core, at most 4)
     intra_threads: int = 1
+    device: str = "cpu"
+    compute_type: str = "auto"
 
     def build(self) -> Engine:
-        from translator.ct2_engine import ArgosEngine
-        from translator.packages import resolve_model
+        from translator.ct2_engine import DEFAULT_MAX_BATCH_TOKENS, ArgosEngine
+        from translator.device import plan_device
+        from translator.models import resolve_model_files
 
+        plan = plan_device(self.device, self.compute_type)
         return ArgosEngine(
-            resolve_model(self.model_spec, "ar", "en"),
+            resolve_model_files(self.model_spec, "ar", "en"),
             beam_size=self.beam,
-            inter_threads=self.inter_threads,
+            device=plan.device,
+            compute_type=plan.compute_type,
+            inter_threads=self.inter_threads or plan.inter_threads,
             intra_threads=self.intra_threads,
+            max_batch_tokens=plan.max_batch_tokens or DEFAULT_MAX_BATCH_TOKENS,
         )
+
+
+def producer_of(engine: Engine, glossary: Glossary | None) -> Producer:
+    """What the manifest records as the producer of this engine's outputs."""
+    from translator import __version__
+    from translator.pipeline import decoding_key
+
+    return Producer(engine.name, engine.version, decoding_key(engine), glossary.digest if glossary else None, __version__)
 
 
 def absolute_model_spec(spec: str | None) -> str | None:

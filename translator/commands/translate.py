@@ -12,6 +12,7 @@ import click
 from glossary.errors import OutputError
 from glossary.options import glossary_option, progress_option
 from glossary.textio import DecodedText, open_for_stdout, read_text, write_atomic
+from translator.commands.options import device_options, device_was_named
 from translator.commands.translate_archive import (
     archive_options,
     is_archive,
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from translator.bilingual import Provenance
     from translator.engine import Engine
     from translator.enforce import EnforcementSummary, SegmentTranslation
+    from translator.models import ModelChoice
     from translator.pipeline import TranslatedDocument
 
 SOURCE_CODE, TARGET_CODE = "ar", "en"
@@ -142,8 +144,14 @@ def create_out_dir(out_dir: str | None) -> None:
     type=click.Path(file_okay=False),
     help="Folder for the outputs (default: beside each input, NAME.ar.txt → NAME.en.txt).",
 )
-@click.option("--model", "model_spec", metavar="PAIR|PATH", help="Argos package: installed pair, folder or .argosmodel file.")
+@click.option(
+    "--model",
+    "model_spec",
+    metavar="NAME|PAIR|PATH",
+    help="Installed model name, pair, Argos package (folder or .argosmodel) or converted CTranslate2 model folder.",
+)
 @click.option("--beam", type=click.IntRange(1, 16), default=4, show_default=True, help="Beam size.")
+@device_options
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the translation memory.")
 @progress_option
 @glossary_option
@@ -175,6 +183,8 @@ def translate(
     out_dir: str | None,
     model_spec: str | None,
     beam: int,
+    device: str,
+    compute_type: str,
     no_cache: bool,
     progress: bool | None,
     glossary_path: str,
@@ -211,6 +221,11 @@ def translate(
     input, or -o); add --bilingual-out PATH to write them there and keep
     the English as usual.
 
+    --model also takes an installed converted model (OPUS-MT, NLLB-200,
+    M2M-100: `tarjama model install FOLDER --name NAME`) or its folder.
+    --device auto (default) runs on a CUDA GPU when there is one; --device
+    cuda without one is an error.
+
     Folders (DIR... --out-dir OUT) are translated as archives: every .txt
     and .md file in the trees, mirrored under OUT, resumable (a rerun does
     only what is missing or changed; OUT/.tarjama/manifest.jsonl records
@@ -227,9 +242,11 @@ def translate(
       tarjama translate article.ar.txt --bilingual tmx --bilingual-out memory.tmx
       tarjama translate corpus/ --out-dir en/ --exclude 'drafts/*'
       tarjama translate corpus/ --out-dir /shared/en/ --ray auto --workers 8
+      tarjama translate article.ar.txt --model opus-mt-ar-en --device cuda
     """
     from translator.cache import TranslationCache, default_cache_dir
     from translator.enforce import summarize
+    from translator.models import ModelChoice
     from translator.pipeline import SourceDocument, segment_translations, translate_documents
     from translator.progress import ProgressPrinter
 
@@ -241,7 +258,7 @@ def translate(
             raise click.UsageError("-o, --report and --bilingual take files; a folder run records every file in OUT/.tarjama/manifest.jsonl")
         glossary = None if no_glossary else _load_glossary(ctx, glossary_path)
         translate_archive(
-            ctx, inputs, out_dir, model_spec, beam, no_cache, progress, glossary, strict,
+            ctx, inputs, out_dir, ModelChoice(model_spec, device, compute_type, device_was_named(ctx)), beam, no_cache, progress, glossary, strict,
             include, exclude, fail_fast, ray_address, workers, threads_per_worker, files_per_batch, make_engine,
         )
         return
@@ -260,7 +277,7 @@ def translate(
         Job(name, target, read_text(name), Path(name).suffix.lower() in MARKDOWN_SUFFIXES) for name, target in plan
     ]
     glossary = None if no_glossary else _load_glossary(ctx, glossary_path)
-    engine = make_engine(model_spec, beam)
+    engine = make_engine(ModelChoice(model_spec, device, compute_type, device_was_named(ctx)), beam)
     cache = None if no_cache else TranslationCache(default_cache_dir())
     show_progress = sys.stderr.isatty() if progress is None else progress
     try:
@@ -348,12 +365,29 @@ def _bilingual_text(
     return render(output_format, pairs, provenance)
 
 
-def make_engine(model_spec: str | None, beam: int) -> Engine:
-    """The production engine for ``--model``; tests replace this to inject a fake one."""
-    from translator.ct2_engine import ArgosEngine
-    from translator.packages import resolve_model
+def make_engine(model: ModelChoice | str | None, beam: int) -> Engine:
+    """The production engine for ``--model`` on ``--device``; tests replace this to inject a fake one.
 
-    return ArgosEngine(resolve_model(model_spec, SOURCE_CODE, TARGET_CODE), beam_size=beam)
+    ``--device auto`` falling back to the CPU is said once on stderr, when the
+    user asked for auto by name.
+    """
+    from translator.ct2_engine import DEFAULT_MAX_BATCH_TOKENS, ArgosEngine
+    from translator.device import FALLBACK_NOTE, plan_device
+    from translator.models import ModelChoice, resolve_model_files
+
+    choice = model if isinstance(model, ModelChoice) else ModelChoice(model)
+    plan = plan_device(choice.device, choice.compute_type)
+    files = resolve_model_files(choice.spec, SOURCE_CODE, TARGET_CODE)
+    if plan.fell_back and choice.device_explicit:
+        click.echo(FALLBACK_NOTE, err=True)
+    return ArgosEngine(
+        files,
+        beam_size=beam,
+        device=plan.device,
+        compute_type=plan.compute_type,
+        inter_threads=plan.inter_threads,
+        max_batch_tokens=plan.max_batch_tokens or DEFAULT_MAX_BATCH_TOKENS,
+    )
 
 
 def summary_line(summary: EnforcementSummary) -> str:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from translator.archive.plan import ArchiveFile, ArchivePlan
     from translator.archive.run import ArchiveSummary
     from translator.archive.work import FileOutcome
+    from translator.models import ModelChoice
 
 F = TypeVar("F", bound=Callable[..., Any])
 ARCHIVE_FLAGS = ("include", "exclude", "fail_fast", "ray_address", "workers", "threads_per_worker", "files_per_batch")
@@ -75,7 +76,7 @@ def translate_archive(
     ctx: click.Context,
     inputs: tuple[str, ...],
     out_dir: str | None,
-    model_spec: str | None,
+    model: ModelChoice,
     beam: int,
     no_cache: bool,
     progress: bool | None,
@@ -88,15 +89,13 @@ def translate_archive(
     workers: int | None,
     threads_per_worker: int | None,
     files_per_batch: int | None,
-    make_engine: Callable[[str | None, int], Any],
+    make_engine: Callable[[ModelChoice, int], Any],
 ) -> None:
     """Translate folder trees into ``out_dir``; exit 2 listing failed files."""
-    from translator import __version__
-    from translator.archive.manifest import Producer
     from translator.archive.plan import plan_archive
     from translator.archive.progress import ArchiveProgress
     from translator.archive.run import local_runner, run_archive
-    from translator.archive.work import EngineRecipe, absolute_model_spec
+    from translator.archive.work import EngineRecipe, absolute_model_spec, producer_of
     from translator.cache import default_cache_dir
 
     folders = [name for name in inputs if os.path.isdir(name)]
@@ -109,43 +108,38 @@ def translate_archive(
     cache_folder = None if no_cache else default_cache_dir()
     if ray_address is not None:
         from translator.archive.ray_runner import LOCAL, RayOptions, import_ray, ray_runner
-        from translator.ct2_engine import DecodingSettings
-        from translator.packages import resolve_model
 
         import_ray()  # the one-line install hint before any work
-        package = resolve_model(model_spec, "ar", "en")
-        producer = Producer(
-            package.name,
-            str(package.package_version),
-            DecodingSettings(beam_size=beam).key(),
-            glossary.digest if glossary else None,
-            __version__,
+        if model.device == "cuda":
+            raise click.UsageError("--ray runs on CPUs for now; drop --device cuda (or run without --ray)")
+        recipe = EngineRecipe(
+            absolute_model_spec(model.spec), beam, inter_threads=1, intra_threads=threads, compute_type=model.compute_type
         )
+        # The driver builds the workers' engine once: the manifest's producer, and
+        # what every actor checks its own engine against.
+        producer = producer_of(recipe.build(), glossary)
         options = RayOptions(
             address=ray_address or os.environ.get("RAY_ADDRESS") or LOCAL,
             workers=workers,
             threads_per_worker=threads,
             files_per_batch=files_per_batch or DEFAULT_FILES_PER_BATCH,
         )
-        recipe = EngineRecipe(absolute_model_spec(model_spec), beam, inter_threads=1, intra_threads=threads)
-        runner = ray_runner(
-            options, recipe.build, glossary, Path(out_dir), (producer.model, producer.model_version), with_memory=not no_cache
-        )
+        runner = ray_runner(options, recipe.build, glossary, Path(out_dir), producer, with_memory=not no_cache)
     else:
-        from translator.pipeline import decoding_key
-
         from translator.ct2_engine import ArgosEngine, default_inter_threads
+        from translator.device import plan_device
 
         if workers is None and threads_per_worker is None:
-            engine = make_engine(model_spec, beam)
-            # One file per CTranslate2 replica at a time (the default engine has one per core, at most 4).
-            parallel_files = default_inter_threads() if isinstance(engine, ArgosEngine) else 1
+            engine = make_engine(model, beam)
+            # One file per CTranslate2 replica at a time (on the CPU: one per core, at most 4).
+            on_cpu = plan_device(model.device, model.compute_type).device == "cpu"
+            parallel_files = default_inter_threads() if isinstance(engine, ArgosEngine) and on_cpu else 1
         else:
             parallel_files = workers or 1
-            engine = EngineRecipe(model_spec, beam, inter_threads=parallel_files, intra_threads=threads).build()
-        producer = Producer(
-            engine.name, engine.version, decoding_key(engine), glossary.digest if glossary else None, __version__
-        )
+            engine = EngineRecipe(
+                model.spec, beam, parallel_files, threads, device=model.device, compute_type=model.compute_type
+            ).build()
+        producer = producer_of(engine, glossary)
         runner = local_runner(engine, glossary, Path(out_dir), with_memory=not no_cache, parallel_files=parallel_files)
 
     show_progress = sys.stderr.isatty() if progress is None else progress
