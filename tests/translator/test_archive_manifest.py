@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from translator.archive.manifest import (
@@ -37,7 +37,11 @@ records = st.builds(
     enforcement=st.fixed_dictionaries({key: st.integers(0, 500) for key in ENFORCEMENT_KEYS}),
 )
 
+# The machine these run on is shared: a slow draw is load, not a slow strategy.
+shared_machine = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
+
+@shared_machine
 @given(records)
 def test_record_round_trips_through_one_json_line(record: ManifestRecord) -> None:
     line = record.to_json()
@@ -45,6 +49,7 @@ def test_record_round_trips_through_one_json_line(record: ManifestRecord) -> Non
     assert ManifestRecord.from_json(line) == record
 
 
+@shared_machine
 @given(records, st.data())
 def test_a_torn_line_is_never_a_record(record: ManifestRecord, data: st.DataObject) -> None:
     line = record.to_json()
