@@ -75,7 +75,7 @@ def test_ray_tree_and_manifest_are_byte_identical_to_local(local_ray: Any, tmp_p
     assert len(tree_bytes(tmp_path / "ray")) == 41  # 40 outputs and the manifest
 
 
-def test_ray_resume_redoes_exactly_the_deleted_and_corrupted(local_ray: Any, tmp_path: Path) -> None:
+def test_ray_resume_redoes_exactly_the_deleted_and_corrupted_and_all_after_a_glossary_change(local_ray: Any, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     build_corpus(corpus, files=12)
     out = tmp_path / "en"
@@ -89,6 +89,11 @@ def test_ray_resume_redoes_exactly_the_deleted_and_corrupted(local_ray: Any, tmp
     assert result.exit_code == 0, result.stderr
     assert "4 translated, 8 up to date" in summary_of(result)
     assert tree_bytes(out) == before
+    # A glossary where there was none: another producer, so every file is redone.
+    with_glossary = translate_tree(corpus, out, "-g", SEED_GLOSSARY, "--ray", "--workers", "2")
+    assert "12 translated, 0 up to date" in summary_of(with_glossary)
+    digests = {record["glossary_sha256"] for record in manifest_records(out).values()}
+    assert len(digests) == 1 and None not in digests
 
 
 def test_ray_bad_file_is_an_error_row_and_the_rest_is_done(local_ray: Any, tmp_path: Path) -> None:
