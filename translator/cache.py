@@ -16,7 +16,7 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Protocol
 
 CACHE_FILE_NAME = "translations.sqlite3"
 _BUSY_TIMEOUT_MS = 30_000
@@ -64,6 +64,14 @@ class CachedTranslation:
     details: str = "{}"
 
 
+class TranslationMemory(Protocol):
+    """What the pipeline asks of a translation memory (the cache, or a read-only snapshot of it)."""
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, CachedTranslation]: ...
+
+    def put_many(self, items: Mapping[str, CachedTranslation]) -> None: ...
+
+
 @dataclass
 class TranslationCache:
     """The SQLite translation memory in ``folder`` (created on first use)."""
@@ -103,15 +111,21 @@ class TranslationCache:
         self.misses += len(wanted) - len(found)
         return found
 
-    def put_many(self, items: Mapping[str, CachedTranslation]) -> None:
-        """Store translations; a concurrent writer makes this wait, not fail."""
+    def put_many(self, items: Mapping[str, CachedTranslation], replace: bool = True) -> None:
+        """Store translations; a concurrent writer makes this wait, not fail.
+
+        ``replace=False`` keeps a key already stored (``INSERT OR IGNORE``): an
+        archive run's driver adds what its workers report, and a retried batch
+        reporting the same segments again must change nothing.
+        """
         connection = self._connect()
         if connection is None or not items:
             return
+        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
         try:
             with connection:
                 connection.executemany(
-                    "INSERT OR REPLACE INTO translations (key, translation, details) VALUES (?, ?, ?)",
+                    f"{verb} INTO translations (key, translation, details) VALUES (?, ?, ?)",
                     [(key, value.translation, value.details) for key, value in items.items()],
                 )
             self.stores += len(items)

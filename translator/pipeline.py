@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Collection, Sequence
 
 from glossary.finder import TermOccurrence
 from translator import __version__
-from translator.cache import CachedTranslation, TranslationCache, cache_key, model_identity
+from translator.cache import CachedTranslation, TranslationMemory, cache_key, model_identity
 from translator import enforce
 from translator.enforce import METHODS, UNENFORCED, OccurrenceOutcome, SegmentTranslation, outcome_details
 from translator.engine import DecodeRequest, Engine
@@ -216,7 +216,7 @@ def decoding_key(engine: Engine) -> str:
 def translate_documents(
     documents: Sequence[SourceDocument],
     engine: Engine,
-    cache: TranslationCache | None = None,
+    cache: TranslationMemory | None = None,
     glossary: Glossary | None = None,
     progress_callback: ProgressCallback | None = None,
     max_tokens: int = DEFAULT_MAX_TOKENS,

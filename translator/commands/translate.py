@@ -13,6 +13,13 @@ from glossary.errors import OutputError
 from glossary.options import glossary_option, progress_option
 from glossary.textio import read_bytes, write_atomic
 from translator.commands.options import device_options, device_was_named
+from translator.commands.translate_archive import (
+    archive_options,
+    is_archive,
+    refuse_archive_flags_without_folders,
+    split_ray_address,
+    translate_archive,
+)
 
 if TYPE_CHECKING:
     from glossary.model import Glossary
@@ -175,6 +182,7 @@ def create_out_dir(out_dir: str | None) -> None:
     is_flag=True,
     help="XLIFF: translate units that already have a target too (default: only empty or missing targets).",
 )
+@archive_options
 @click.pass_context
 def translate(
     ctx: click.Context,
@@ -194,6 +202,13 @@ def translate(
     bilingual_format: str | None,
     bilingual_out: str | None,
     overwrite_targets: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    fail_fast: bool,
+    ray_address: str | None,
+    workers: int | None,
+    threads_per_worker: int | None,
+    files_per_batch: int | None,
 ) -> None:
     """Translate Arabic text, Markdown, HTML or Word (.docx) files into English.
 
@@ -222,6 +237,12 @@ def translate(
     --device auto (default) runs on a CUDA GPU when there is one; --device
     cuda without one is an error.
 
+    Folders (DIR... --out-dir OUT) are translated as archives: every .txt
+    and .md file in the trees, mirrored under OUT, resumable (a rerun does
+    only what is missing or changed; OUT/.tarjama/manifest.jsonl records
+    each file), one bad file does not stop the rest (exit 2 lists them).
+    --ray [ADDRESS] runs the same job on a Ray cluster.
+
     \b
     Example:
       tarjama translate article.ar.txt              # writes article.en.txt
@@ -233,6 +254,8 @@ def translate(
       tarjama translate article.ar.txt -g glossary.yaml --report report.json --strict
       tarjama translate article.ar.txt --bilingual html -o side-by-side.html
       tarjama translate article.ar.txt --bilingual tmx --bilingual-out memory.tmx
+      tarjama translate corpus/ --out-dir en/ --exclude 'drafts/*'
+      tarjama translate corpus/ --out-dir /shared/en/ --ray auto --workers 8
       tarjama translate article.ar.txt --model opus-mt-ar-en --device cuda
     """
     from translator.cache import TranslationCache, default_cache_dir
@@ -244,6 +267,17 @@ def translate(
 
     if bilingual_out is not None and bilingual_format is None:
         raise click.UsageError("--bilingual-out needs --bilingual FORMAT")
+    inputs, ray_address = split_ray_address(inputs, ray_address)
+    if is_archive(inputs):
+        if output is not None or report_path is not None or bilingual_format is not None:
+            raise click.UsageError("-o, --report and --bilingual take files; a folder run records every file in OUT/.tarjama/manifest.jsonl")
+        glossary = None if no_glossary else _load_glossary(ctx, glossary_path)
+        translate_archive(
+            ctx, inputs, out_dir, ModelChoice(model_spec, device, compute_type, device_was_named(ctx)), beam, no_cache, progress, glossary, strict,
+            include, exclude, fail_fast, ray_address, workers, threads_per_worker, files_per_batch, make_engine,
+        )
+        return
+    refuse_archive_flags_without_folders(ctx.params)
     replaces_english = bilingual_format is not None and bilingual_out is None
     plan = plan_outputs(
         list(inputs),
