@@ -1,0 +1,656 @@
+"""Candidate glossary entries from an Arabic corpus: names and terms the glossary lacks.
+
+Pure and light: plain data in, plain data out, no model stack. The renderings a
+model proposes are added by :mod:`translator.suggest_renderings`.
+
+How a corpus becomes a ranked list (each step is one function below):
+
+1. Words come from the project's normalizer and the finder's word pattern, so
+   spelling variants (ى/ي, ة/ه, hamza forms, diacritics, tatweel, bidi marks)
+   are one word. A word that carries a proclitic (و ف ب ل ك, ل + ال) is read
+   with it removed when the corpus attests that reading more often than the
+   word as written (وللحشد → الحشد; وزارة stays: زارة is never written alone),
+   using the finder's own clitic rules (:func:`glossary.finder.first_word_readings`).
+   A clitic word only begins a candidate, never continues one: "and" starts a
+   new phrase.
+2. Candidates are runs of 1–5 words inside one stretch the finder would also
+   treat as one term (words separated by a space, hyphen or underscore; any
+   other punctuation, a number, or a word the glossary already covers ends the
+   stretch). They are counted level by level: an n-gram can be frequent only
+   if both its (n-1)-grams are, so a 10 MB corpus stays within memory.
+3. Termhood: a candidate must not begin or end with a function word, a date
+   word or a reporting verb, nor end with a head noun or title ("كتائب حزب").
+   Its frequency is discounted C-value style by the longer candidates it sits
+   in (so كتائب حزب الله beats كتائب حزب and حزب الله when they only occur
+   inside it), weighted by its length, by how strongly its words stick
+   together (Dunning's log-likelihood at the weakest split), by name cues
+   (a title such as الرئيس or المتحدث باسم before it, a head noun such as حزب or
+   قاعدة opening it) and by its spread over documents. A single word must be
+   name-like: frequent, and never written with the article toggled (بغداد, never
+   البغداد; الجيش and جيش are both common words).
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+from array import array
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from itertools import compress
+from typing import Iterable, Iterator, Sequence
+
+from glossary.finder import (
+    ARTICLE,
+    PROCLITIC_SET,
+    TERM_GAP_RE,
+    WORD_RE,
+    compile_matcher,
+    first_word_readings,
+    form_words,
+)
+from glossary.model import Glossary
+from glossary.normalize import DELETED, normalize_arabic, normalize_with_map
+from glossary.textio import read_text
+
+MAX_WORDS = 5
+DEFAULT_TOP = 50
+DEFAULT_MIN_COUNT = 2
+
+# Files a folder contributes: the formats `tarjama translate` reads. A file
+# named on the command line is read whatever its name.
+CORPUS_SUFFIXES = (".txt", ".md", ".markdown")
+
+# Words that never begin or end a name or term: prepositions, conjunctions,
+# pronouns, particles, auxiliaries. Written as in running text; normalized
+# (with every proclitic prefixed) when first used, so one list serves all spellings.
+FUNCTION_WORDS = """
+في من على إلى الى عن مع أن إن ان أنه إنه أنها إنها لأن كأن لكن لكنه بل أو او أم ثم حتى إذا
+إذ لو لولا كي كما مثل لدى عند بين حول خلال ضد نحو دون غير سوى كل بعض جميع أي أيضا
+هذا هذه ذلك تلك هؤلاء أولئك هنا هناك الذي التي الذين اللذين اللتين اللواتي اللاتي ما ماذا
+لماذا كيف أين متى من هو هي هم هما هن أنا نحن أنت أنتم له لها لهم لنا به بها بهم منه منها منهم
+عليه عليها عليهم إليه إليها فيه فيها فيهم عنه عنها معه معها لا لم لن قد لقد سوف ليس ليست
+كان كانت كانوا يكون تكون أصبح أصبحت بات ظل ما زال زالت يزال عبر وفق وفقا حسب بحسب منذ
+قبل بعد أمام خلف فوق تحت لدي إثر عقب جراء بسبب رغم برغم ضمن إزاء لدن بينما حيث حين عندما
+فقط جدا أكثر أقل نفس نفسه ذات ذاته آخر أخرى أخر عدة عدد بشأن تجاه إلا ولا وما وكان
+بشكل بصورة حوالي قرابة يقارب نحو مدى أحد إحدى واحد واحدة
+""".split()
+
+# Reporting verbs and other news verbs that open or close a phrase (وقال مصدر…).
+NEWS_VERBS = """
+قال قالت أعلن أعلنت أكد أكدت أضاف أضافت أوضح أوضحت أشار أشارت ذكر ذكرت تابع تابعت
+يقول تقول يأتي تأتي جاء جاءت أفاد أفادت نقل نقلت صرح صرحت بين بينت أبلغ كشف كشفت
+يواجه تواجه يعاني تعاني يبدو بدا وصل وصلت غادر غادرت سلم سلمت تسلم أسفر تم يتم
+""".split()
+
+# Dates: weekdays, Gregorian and Levantine month names, and the words around them.
+DATE_WORDS = """
+السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة يوم اليوم أمس غدا الليلة صباح مساء فجر
+يناير فبراير مارس أبريل إبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر
+كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين الثاني الأول
+العام عام الأسبوع أسبوع الشهر شهر السنة سنة الماضي الماضية المقبل المقبلة الحالي الحالية الجاري
+""".split()
+
+# Titles written before a person's or body's name: the words after them are a name.
+TITLE_CUES = """
+الرئيس الجنرال العميد العقيد اللواء الكولونيل المقدم الرائد النقيب الشيخ السيد السيدة الزعيم
+القائد قائد زعيم رئيس وزير الوزير النائب المتحدث الناطق المبعوث السفير مستشار المستشار أمين
+""".split()
+# Two-word cues: the spokesman *for* X.
+TITLE_PHRASE_CUES = ("المتحدث باسم", "الناطق باسم", "متحدث باسم", "ناطق باسم")
+
+# Head nouns that open a name (حزب الله, قاعدة القيارة, وزارة الدفاع).
+HEAD_CUES = """
+حزب كتائب حركة تنظيم قوات فيلق لواء قاعدة مطار وزارة محافظة مدينة جامعة شركة هيئة مجلس جيش
+جماعة جبهة منظمة ميناء معبر مخيم سرايا عصائب عصبة خلية بعثة وكالة
+""".split()
+
+# How sharply the log-likelihood rewards words that stick together: the
+# association factor is G2 / (G2 + ASSOCIATION_HALF); at G2 = ASSOCIATION_HALF it is 0.5.
+ASSOCIATION_HALF = 12.0
+# A single word enters only when name-like, this many times at least (and min_count).
+MIN_SINGLE_WORD_COUNT = 3
+# Single words rank below phrases of the same evidence: C-value's log2(n+1) gives 1.0.
+SINGLE_WORD_FACTOR = 0.6
+# Names rarely hold a function word (الدولة الإسلامية في العراق is the exception).
+INNER_FUNCTION_WORD_FACTOR = 0.3
+# At most this factor for name cues (every occurrence after a title or opening with a head noun).
+CUE_WEIGHT = 0.5
+# Spread: each doubling of the documents a candidate occurs in adds this share.
+SPREAD_WEIGHT = 0.5
+# Candidates scored in the first pass; only these are located in the text for
+# spread, cues and examples.
+SHORTLIST_FACTOR = 4
+SHORTLIST_MIN = 200
+# Context shown around an example occurrence, in characters each side.
+CONTEXT_CHARS = 40
+
+_SEP = -1
+_DIGITS_RE = re.compile(r"\d")
+_DELETED_RE = re.compile("[" + re.escape(DELETED) + "]")
+
+
+# ---------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class CorpusDocument:
+    """One input file, decoded (line ends ``\\n``)."""
+
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """Where a candidate occurs: 1-based line and column of its surface, offsets in the document."""
+
+    document: int  # index into the corpus
+    line: int
+    column: int
+    start: int  # surface start (clitics included)
+    term_start: int  # where the candidate's own letters begin
+    end: int
+    surface: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proposed glossary entry with the evidence for it."""
+
+    key: str  # normalized words joined by spaces: what the finder would match
+    source: str  # the proposed source form: the commonest spelling, clitics removed
+    words: int
+    score: float
+    count: int
+    documents: int
+    forms: tuple[tuple[str, int], ...]  # every surface seen (clitics included), with counts
+    cued: int  # occurrences after a title or opening with a head noun
+    association: float  # log-likelihood at the weakest split (0 for a single word)
+    occurrences: tuple[Occurrence, ...] = field(repr=False, default=())
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """The ranked candidates of a corpus and what the ranking saw."""
+
+    candidates: tuple[Candidate, ...]
+    documents: tuple[str, ...]
+    words: int
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_corpus(paths: Sequence[str]) -> list[CorpusDocument]:
+    """Every document under ``paths`` (files as given; folders recursively, by suffix).
+
+    The one place that reads inputs, so new input formats plug in here.
+    Unreadable or undecodable files raise the usual one-line errors.
+    """
+    return [CorpusDocument(path, read_text(path).text) for path in corpus_files(paths)]
+
+
+def corpus_files(paths: Sequence[str]) -> Iterator[str]:
+    """The files ``paths`` name: each file, and the suffixed files below each folder (sorted, hidden skipped)."""
+    for path in paths:
+        if path != "-" and os.path.isdir(path):
+            for directory, subfolders, names in os.walk(path):
+                subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+                for name in sorted(names):
+                    if not name.startswith(".") and name.lower().endswith(CORPUS_SUFFIXES):
+                        yield os.path.join(directory, name)
+        else:
+            yield path
+
+
+# ---------------------------------------------------------------- word classes
+
+
+def _with_clitics(words: Iterable[str]) -> frozenset[str]:
+    """Normalized ``words``, each also with every proclitic attached."""
+    bare = {normalize_arabic(word) for word in words}
+    return frozenset(bare | {clitic + word for clitic in PROCLITIC_SET for word in bare})
+
+
+@dataclass(frozen=True)
+class _WordClasses:
+    function: frozenset[str]
+    edge: frozenset[str]  # may not begin or end a candidate
+    titles: frozenset[str]
+    title_phrases: frozenset[tuple[str, str]]
+    heads: frozenset[str]
+
+
+_CLASSES: list[_WordClasses] = []
+
+
+def _word_classes() -> _WordClasses:
+    """The word lists above, normalized once on first use (no work at import time)."""
+    if not _CLASSES:
+        function = _with_clitics(FUNCTION_WORDS)
+        titles = frozenset(normalize_arabic(word) for word in TITLE_CUES)
+        heads = frozenset(normalize_arabic(word) for word in HEAD_CUES)
+        _CLASSES.append(
+            _WordClasses(
+                function=function,
+                edge=function | _with_clitics(NEWS_VERBS) | _with_clitics(DATE_WORDS),
+                titles=titles,
+                title_phrases=frozenset(tuple(normalize_arabic(p).split()) for p in TITLE_PHRASE_CUES),  # type: ignore[misc]
+                heads=heads,
+            )
+        )
+    return _CLASSES[0]
+
+
+def choose_readings(word_counts: Counter[str], function_words: frozenset[str]) -> dict[str, tuple[str, int]]:
+    """``word -> (reading, proclitic length)`` for every written word.
+
+    A proclitic is removed when the corpus writes the remaining word (or the
+    ل + ال reading) alone more often than the word as written; a reading that
+    is a function word is never chosen (كان is not ك + ان).
+    """
+    readings: dict[str, tuple[str, int]] = {}
+    for word, count in word_counts.items():
+        best, best_count = (word, 0), count
+        if len(word) > 2:
+            for reading, clitic_length in first_word_readings(word)[1:]:
+                seen = word_counts.get(reading, 0)
+                if seen > best_count and reading not in function_words:
+                    best, best_count = (reading, clitic_length), seen
+        readings[word] = best
+    return readings
+
+
+# ---------------------------------------------------------------- the corpus as word ids
+
+
+@dataclass
+class _Line:
+    document: int
+    start: int  # offset of the line in its document
+    number: int  # 1-based
+    first_token: int  # index of its first entry in the token sequence
+
+
+@dataclass
+class _Corpus:
+    """The corpus as one sequence of word ids, ``_SEP`` wherever a candidate cannot continue."""
+
+    vocabulary: list[str]
+    ids: array[int]
+    # For each sequence entry, the index of its word among the line's WORD_RE matches.
+    word_index: array[int]
+    lines: list[_Line]
+    line_starts: list[int]  # first_token of each line, for bisect
+    readings: dict[str, tuple[str, int]]
+    words: int
+
+
+def _lines(document: CorpusDocument) -> Iterator[tuple[int, int, str]]:
+    """``(line number, offset, text)`` of each line of ``document``."""
+    offset = 0
+    for number, line in enumerate(document.text.split("\n"), start=1):
+        yield number, offset, line
+        offset += len(line) + 1
+
+
+def _build_corpus(documents: Sequence[CorpusDocument], glossary: Glossary | None) -> _Corpus:
+    classes = _word_classes()
+    word_counts: Counter[str] = Counter()
+    for document in documents:
+        word_counts.update(WORD_RE.findall(normalize_arabic(document.text)))
+    readings = choose_readings(word_counts, classes.function)
+    matcher = compile_matcher(glossary) if glossary is not None and glossary.entries else None
+    vocabulary: list[str] = []
+    id_of: dict[str, int] = {}
+    ids: array[int] = array("i")
+    word_index: array[int] = array("i")
+    lines: list[_Line] = []
+    append_id, append_index = ids.append, word_index.append
+    for doc_index, document in enumerate(documents):
+        for number, offset, line in _lines(document):
+            if not line.strip():
+                continue
+            lines.append(_Line(doc_index, offset, number, len(ids)))
+            if matcher is not None:
+                normalized = normalize_with_map(line)
+                norm = normalized.text
+                covered = [
+                    (normalized.from_original(o.start), normalized.from_original(o.end))
+                    for o in matcher.find_normalized(normalized)
+                ]
+            else:
+                norm = normalize_arabic(line)
+                covered = []
+            cover_index = 0
+            previous_end = -1
+            for index, match in enumerate(WORD_RE.finditer(norm)):
+                start, end = match.span()
+                word = match.group()
+                if previous_end >= 0 and norm[previous_end:start] != " " and not TERM_GAP_RE.fullmatch(
+                    norm, previous_end, start
+                ):
+                    append_id(_SEP)
+                    append_index(-1)
+                previous_end = end
+                while cover_index < len(covered) and covered[cover_index][1] <= start:
+                    cover_index += 1
+                if cover_index < len(covered) and covered[cover_index][0] < end:
+                    append_id(_SEP)  # the glossary already has it
+                    append_index(-1)
+                    continue
+                if word in PROCLITIC_SET or _DIGITS_RE.search(word):
+                    append_id(_SEP)
+                    append_index(-1)
+                    continue
+                reading, clitic_length = readings[word]
+                if clitic_length:
+                    append_id(_SEP)  # a clitic word begins a phrase, never continues one
+                    append_index(-1)
+                word_id = id_of.get(reading)
+                if word_id is None:
+                    word_id = id_of[reading] = len(vocabulary)
+                    vocabulary.append(reading)
+                append_id(word_id)
+                append_index(index)
+            append_id(_SEP)
+            append_index(-1)
+    return _Corpus(
+        vocabulary=vocabulary,
+        ids=ids,
+        word_index=word_index,
+        lines=lines,
+        line_starts=[line.first_token for line in lines],
+        readings=readings,
+        words=sum(word_counts.values()),
+    )
+
+
+def count_ngrams(ids: Sequence[int], min_count: int, max_words: int = MAX_WORDS) -> dict[tuple[int, ...], int]:
+    """Counts of every n-gram (1..max_words, no ``_SEP``) occurring at least ``min_count`` times.
+
+    Level by level: an n-gram is counted only where both its (n-1)-grams are
+    frequent, which keeps memory to the frequent ones (apriori).
+    """
+    unigrams = Counter(ids)
+    unigrams.pop(_SEP, None)
+    frequent: dict[tuple[int, ...], int] = {(w,): c for w, c in unigrams.items() if c >= min_count}
+    previous = {key for key in frequent}
+    for n in range(2, max_words + 1):
+        if not previous:
+            break
+        windows = zip(*(ids[i:] for i in range(n)))
+        level = Counter(
+            window for window in windows if window[:-1] in previous and window[1:] in previous
+        )
+        previous = {key for key, count in level.items() if count >= min_count}
+        frequent.update((key, level[key]) for key in previous)
+    return frequent
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def log_likelihood(joint: int, left: int, right: int, total: int) -> float:
+    """Dunning's G2 for a 2x2 contingency table of two parts occurring together ``joint`` times."""
+    cells = (
+        (joint, left, right),
+        (left - joint, left, total - right),
+        (right - joint, total - left, right),
+        (total - left - right + joint, total - left, total - right),
+    )
+    g2 = 0.0
+    for observed, row, column in cells:
+        if observed > 0 and row > 0 and column > 0:
+            g2 += observed * math.log(observed * total / (row * column))
+    return max(2.0 * g2, 0.0)
+
+
+def _weakest_split(key: tuple[int, ...], counts: dict[tuple[int, ...], int], total: int) -> float:
+    joint = counts[key]
+    return min(
+        log_likelihood(joint, counts[key[:cut]], counts[key[cut:]], total) for cut in range(1, len(key))
+    )
+
+
+@dataclass
+class _Scored:
+    key: tuple[int, ...]
+    count: int
+    association: float
+    base: float  # everything but cues from titles and spread
+
+
+def _nested_discounts(keys: Iterable[tuple[int, ...]], counts: dict[tuple[int, ...], int]) -> dict[tuple[int, ...], tuple[int, int]]:
+    """For each key, (sum of counts, number) of the longer candidates containing it (C-value's T_a)."""
+    containers: dict[tuple[int, ...], list[int]] = defaultdict(lambda: [0, 0])
+    for key in keys:
+        n = len(key)
+        count = counts[key]
+        for size in range(1, n):
+            for start in range(n - size + 1):
+                slot = containers[key[start : start + size]]
+                slot[0] += count
+                slot[1] += 1
+    return {key: (slot[0], slot[1]) for key, slot in containers.items()}
+
+
+def _score_candidates(corpus: _Corpus, counts: dict[tuple[int, ...], int], min_count: int) -> list[_Scored]:
+    classes = _word_classes()
+    vocabulary = corpus.vocabulary
+    edge = classes.edge
+    closing = classes.heads | classes.titles | edge
+    opening_titles = {word for word in classes.titles if word.startswith(ARTICLE)}
+    total = max(len(corpus.ids), 1)
+    all_counts = Counter(corpus.ids)
+    word_counts = Counter({vocabulary[word]: count for word, count in all_counts.items() if word != _SEP})
+    modifiers = _modifier_counts(corpus)
+
+    function = classes.function
+
+    def eligible(key: tuple[int, ...]) -> bool:
+        first, last = vocabulary[key[0]], vocabulary[key[-1]]
+        if first in edge or last in closing or first in opening_titles:
+            return False
+        if len(key) == 1:
+            return (
+                counts[key] >= max(min_count, MIN_SINGLE_WORD_COUNT)
+                and modifiers[key[0]] * 2 < counts[key]
+                and _name_like(first, word_counts)
+            )
+        return True
+
+    kept = [key for key in counts if eligible(key)]
+    discounts = _nested_discounts((key for key in kept if len(key) > 1), counts)
+    # A single word is a name only where it stands on its own: its occurrences
+    # inside kept two-word phrases (العراقية in القوات العراقية) do not count.
+    in_pairs: Counter[int] = Counter()
+    for key in kept:
+        if len(key) == 2:
+            in_pairs[key[0]] += counts[key]
+            in_pairs[key[1]] += counts[key]
+    scored: list[_Scored] = []
+    for key in kept:
+        count = counts[key]
+        nested_sum, nested_number = discounts.get(key, (0, 0))
+        independent = count - nested_sum / nested_number if nested_number else float(count)
+        if len(key) == 1:
+            independent = count - in_pairs[key[0]]
+            association = 0.0
+            strength = SINGLE_WORD_FACTOR
+        else:
+            association = _weakest_split(key, counts, total)
+            strength = association / (association + ASSOCIATION_HALF)
+            if any(vocabulary[word] in function for word in key[1:-1]):
+                strength *= INNER_FUNCTION_WORD_FACTOR
+        if independent <= 0:
+            continue  # only ever inside longer candidates
+        scored.append(_Scored(key, count, association, math.log2(len(key) + 1) * independent * strength))
+    scored.sort(key=lambda s: -s.base)
+    return scored
+
+
+def _modifier_counts(corpus: _Corpus) -> Counter[int]:
+    """How often each definite word directly follows another definite word of its stretch.
+
+    That is where Arabic puts an adjective (القوات العراقية, القاعدة العسكرية):
+    a single word found there half the time or more is a modifier, not a name.
+    """
+    definite = {index for index, word in enumerate(corpus.vocabulary) if word.startswith(ARTICLE)}
+    ids = corpus.ids
+    return Counter(b for a, b in zip(ids, ids[1:]) if b in definite and a in definite)
+
+
+def _name_like(word: str, counts: Counter[str]) -> bool:
+    """A single word that reads like a name: never written with the article toggled.
+
+    Common nouns and adjectives come with and without ال (الجيش, جيش);
+    names keep theirs as they are (بغداد, العراق).
+    """
+    if len(word) < 3:
+        return False
+    toggled = word[len(ARTICLE) :] if word.startswith(ARTICLE) else ARTICLE + word
+    return counts.get(toggled, 0) == 0
+
+
+# ---------------------------------------------------------------- locating
+
+
+def _locate(
+    corpus: _Corpus,
+    documents: Sequence[CorpusDocument],
+    shortlist: dict[tuple[int, ...], _Scored],
+) -> dict[tuple[int, ...], list[tuple[Occurrence, bool]]]:
+    """Each shortlisted key's occurrences, with whether a title precedes it."""
+    classes = _word_classes()
+    ids = corpus.ids
+    by_first: dict[int, list[tuple[int, ...]]] = defaultdict(list)
+    for key in shortlist:
+        by_first[key[0]].append(key)
+    hits: dict[int, list[tuple[int, tuple[int, ...]]]] = defaultdict(list)  # line -> (sequence index, key)
+    count = len(ids)
+    line_starts = corpus.line_starts
+    for position in compress(range(count), map(by_first.__contains__, ids)):
+        for key in by_first[ids[position]]:
+            n = len(key)
+            if position + n <= count and tuple(ids[position : position + n]) == key:
+                hits[bisect_right(line_starts, position) - 1].append((position, key))
+    found: dict[tuple[int, ...], list[tuple[Occurrence, bool]]] = defaultdict(list)
+    for line_index in sorted(hits):
+        line = corpus.lines[line_index]
+        text = documents[line.document].text
+        line_end = text.find("\n", line.start)
+        line_text = text[line.start : line_end if line_end >= 0 else len(text)]
+        normalized = normalize_with_map(line_text)
+        matches = list(WORD_RE.finditer(normalized.text))
+        words = [match.group() for match in matches]
+        for position, key in hits[line_index]:
+            first_word = corpus.word_index[position]
+            last_word = corpus.word_index[position + len(key) - 1]
+            clitic_length = corpus.readings[words[first_word]][1]
+            norm_start = matches[first_word].start()
+            start, end = normalized.span_to_original(norm_start, matches[last_word].end())
+            term_start = normalized.to_original(norm_start + clitic_length) if clitic_length else start
+            occurrence = Occurrence(
+                document=line.document,
+                line=line.number,
+                column=start + 1,
+                start=line.start + start,
+                term_start=line.start + term_start,
+                end=line.start + end,
+                surface=line_text[start:end],
+            )
+            found[key].append((occurrence, _after_title(words, first_word, corpus.readings, classes)))
+    return found
+
+
+def _after_title(
+    words: list[str], index: int, readings: dict[str, tuple[str, int]], classes: _WordClasses
+) -> bool:
+    if index >= 1 and readings[words[index - 1]][0] in classes.titles:
+        return True
+    if index >= 2:
+        pair = (readings[words[index - 2]][0], words[index - 1])
+        return pair in classes.title_phrases
+    return False
+
+
+# ---------------------------------------------------------------- the whole thing
+
+
+def suggest_candidates(
+    documents: Sequence[CorpusDocument],
+    glossary: Glossary | None = None,
+    top: int = DEFAULT_TOP,
+    min_count: int = DEFAULT_MIN_COUNT,
+) -> Suggestions:
+    """The ``top`` best candidate entries of ``documents`` that ``glossary`` does not cover."""
+    corpus = _build_corpus(documents, glossary)
+    counts = count_ngrams(corpus.ids, max(min_count, 1))
+    scored = _score_candidates(corpus, counts, min_count)
+    excluded = _excluded_keys(glossary)
+    vocabulary = corpus.vocabulary
+    scored = [s for s in scored if " ".join(vocabulary[w] for w in s.key) not in excluded]
+    shortlist = {s.key: s for s in scored[: max(top * SHORTLIST_FACTOR, SHORTLIST_MIN)]}
+    located = _locate(corpus, documents, shortlist)
+    candidates: list[Candidate] = []
+    for key, entry in shortlist.items():
+        found = located.get(key, [])
+        if not found:
+            continue
+        occurrences = tuple(occurrence for occurrence, _ in found)
+        documents_seen = len({occurrence.document for occurrence in occurrences})
+        cued = sum(1 for _, titled in found if titled)
+        if len(key) > 1 and vocabulary[key[0]] in _word_classes().heads:
+            cued = len(found)
+        score = entry.base * (1.0 + CUE_WEIGHT * cued / len(found)) * (1.0 + SPREAD_WEIGHT * math.log2(documents_seen))
+        candidates.append(
+            Candidate(
+                key=" ".join(vocabulary[w] for w in key),
+                source=_commonest_spelling(documents, occurrences),
+                words=len(key),
+                score=round(score, 3),
+                count=entry.count,
+                documents=documents_seen,
+                forms=tuple(Counter(" ".join(o.surface.split()) for o in occurrences).most_common()),
+                cued=cued,
+                association=round(entry.association, 2),
+                occurrences=occurrences,
+            )
+        )
+    candidates.sort(key=lambda c: (-c.score, -c.count, c.key))
+    return Suggestions(
+        candidates=tuple(candidates[:top]),
+        documents=tuple(document.path for document in documents),
+        words=corpus.words,
+    )
+
+
+def _excluded_keys(glossary: Glossary | None) -> set[str]:
+    """Normalized phrases the glossary deliberately leaves out (its entries' ``exclude``)."""
+    if glossary is None:
+        return set()
+    return {" ".join(form_words(phrase)) for entry in glossary.entries for phrase in entry.exclude}
+
+
+def _commonest_spelling(documents: Sequence[CorpusDocument], occurrences: Sequence[Occurrence]) -> str:
+    """The candidate as most often written, without clitics, diacritics, tatweel or bidi marks."""
+    spellings = Counter(
+        " ".join(_DELETED_RE.sub("", documents[o.document].text[o.term_start : o.end]).split())
+        for o in occurrences
+    )
+    return spellings.most_common(1)[0][0]
+
+
+def example_context(document: CorpusDocument, occurrence: Occurrence, width: int = CONTEXT_CHARS) -> str:
+    """The occurrence's line, cut to ``width`` characters each side (… where cut), on one line."""
+    text = document.text
+    line_start = text.rfind("\n", 0, occurrence.start) + 1
+    line_end = text.find("\n", occurrence.end)
+    line_end = len(text) if line_end < 0 else line_end
+    start = max(line_start, occurrence.start - width)
+    end = min(line_end, occurrence.end + width)
+    context = " ".join(text[start:end].split())
+    return ("…" if start > line_start else "") + context + ("…" if end < line_end else "")
