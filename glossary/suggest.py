@@ -172,6 +172,26 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Proposal:
+    """A candidate as listed: with the renderings a model proposed (None without a model)."""
+
+    candidate: Candidate
+    score: float  # the candidate's score, raised when a model renders it inconsistently
+    renderings: tuple[tuple[str, int], ...] | None = None  # most frequent first
+    inconsistent: bool | None = None
+
+    @property
+    def target(self) -> str | None:
+        """The proposed English target: the commonest rendering."""
+        return self.renderings[0][0] if self.renderings else None
+
+
+def without_renderings(candidates: Sequence[Candidate]) -> list[Proposal]:
+    """Proposals for ``candidates`` as ranked, when no model is used."""
+    return [Proposal(candidate, candidate.score) for candidate in candidates]
+
+
+@dataclass(frozen=True)
 class Suggestions:
     """The ranked candidates of a corpus and what the ranking saw."""
 

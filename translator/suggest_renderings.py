@@ -21,11 +21,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Sequence
 
 from glossary.english import fold_english
-from glossary.suggest import Candidate, CorpusDocument
+from glossary.suggest import Candidate, CorpusDocument, Proposal
 from translator.engine import DecodeRequest, DecodeResult, Engine
 from translator.segment import Segment, segment_text
 
@@ -55,16 +55,6 @@ EDGE_WORDS = frozenset(
 
 
 @dataclass(frozen=True)
-class RenderedCandidate:
-    """A candidate with the renderings the engine produced for it."""
-
-    candidate: Candidate
-    renderings: tuple[tuple[str, int], ...]  # most frequent first
-    inconsistent: bool
-    score: float  # the candidate's score, raised when inconsistent
-
-
-@dataclass(frozen=True)
 class _Site:
     candidate: int
     segment: int  # index into the batch
@@ -78,7 +68,7 @@ def propose_renderings(
     candidates: Sequence[Candidate],
     engine: Engine,
     max_occurrences: int = MAX_OCCURRENCES_PER_CANDIDATE,
-) -> list[RenderedCandidate]:
+) -> list[Proposal]:
     """Renderings for every candidate from one batched decode, re-ranked (inconsistent ones up)."""
     sources, sites = _batch(documents, candidates, max_occurrences)
     results = engine.translate([DecodeRequest(source, return_attention=True) for source in sources]) if sources else []
@@ -90,7 +80,7 @@ def propose_renderings(
     sites_of: dict[int, list[_Site]] = defaultdict(list)
     for site in sites:
         sites_of[site.candidate].append(site)
-    rendered: list[RenderedCandidate] = []
+    rendered: list[Proposal] = []
     for index, candidate in enumerate(candidates):
         own = sites_of.get(index, [])
         holding = {site.segment for site in own}
@@ -105,7 +95,7 @@ def propose_renderings(
         total = sum(counts.values())
         inconsistent = len(renderings) > 1 and renderings[0][1] < CONSISTENT_SHARE * total
         score = round(candidate.score * (INCONSISTENT_BOOST if inconsistent else 1.0), 3)
-        rendered.append(RenderedCandidate(replace(candidate), renderings, inconsistent, score))
+        rendered.append(Proposal(candidate, score, renderings, inconsistent))
     rendered.sort(key=lambda r: (-r.score, -r.candidate.count, r.candidate.key))
     return rendered
 
