@@ -74,7 +74,7 @@ FUNCTION_WORDS = """
 كان كانت كانوا يكون تكون أصبح أصبحت بات ظل ما زال زالت يزال عبر وفق وفقا حسب بحسب منذ
 قبل بعد أمام خلف فوق تحت لدي إثر عقب جراء بسبب رغم برغم ضمن إزاء لدن بينما حيث حين عندما
 فقط جدا أكثر أقل نفس نفسه ذات ذاته آخر أخرى أخر عدة عدد بشأن تجاه إلا ولا وما وكان
-بشكل بصورة حوالي قرابة يقارب نحو مدى أحد إحدى واحد واحدة
+بشكل بصورة حوالي قرابة يقارب نحو مدى أحد إحدى واحد واحدة قرب قرابة باسم بينهم بينها فيما كذلك إنما لذلك وسط
 """.split()
 
 # Reporting verbs and other news verbs that open or close a phrase (وقال مصدر…).
@@ -92,7 +92,8 @@ DATE_WORDS = """
 العام عام الأسبوع أسبوع الشهر شهر السنة سنة الماضي الماضية المقبل المقبلة الحالي الحالية الجاري
 """.split()
 
-# Titles written before a person's or body's name: the words after them are a name.
+# Titles written before a person's or body's name: the words after them are a
+# name. NEWS_VERBS are a cue too: the subject a news verb introduces is a name.
 TITLE_CUES = """
 الرئيس الجنرال العميد العقيد اللواء الكولونيل المقدم الرائد النقيب الشيخ السيد السيدة الزعيم
 القائد قائد زعيم رئيس وزير الوزير النائب المتحدث الناطق المبعوث السفير مستشار المستشار أمين
@@ -111,12 +112,13 @@ HEAD_CUES = """
 ASSOCIATION_HALF = 12.0
 # A single word enters only when name-like, this many times at least (and min_count).
 MIN_SINGLE_WORD_COUNT = 3
-# Single words rank below phrases of the same evidence: C-value's log2(n+1) gives 1.0.
-SINGLE_WORD_FACTOR = 0.6
+# Single words rank below phrases of the same evidence (C-value's log2(n+1) gives them 1.0):
+# without a lexicon a frequent common noun looks much like a name.
+SINGLE_WORD_FACTOR = 0.35
 # Names rarely hold a function word (الدولة الإسلامية في العراق is the exception).
 INNER_FUNCTION_WORD_FACTOR = 0.3
 # At most this factor for name cues (every occurrence after a title or opening with a head noun).
-CUE_WEIGHT = 0.5
+CUE_WEIGHT = 1.0
 # Spread: each doubling of the documents a candidate occurs in adds this share.
 SPREAD_WEIGHT = 0.5
 # Candidates scored in the first pass; only these are located in the text for
@@ -239,6 +241,7 @@ class _WordClasses:
     function: frozenset[str]
     edge: frozenset[str]  # may not begin or end a candidate
     titles: frozenset[str]
+    verbs: frozenset[str]  # news verbs and titles, with any proclitic: cues before a name
     title_phrases: frozenset[tuple[str, str]]
     heads: frozenset[str]
 
@@ -257,6 +260,7 @@ def _word_classes() -> _WordClasses:
                 function=function,
                 edge=function | _with_clitics(NEWS_VERBS) | _with_clitics(DATE_WORDS),
                 titles=titles,
+                verbs=_with_clitics(NEWS_VERBS) | _with_clitics(TITLE_CUES),
                 title_phrases=frozenset(tuple(normalize_arabic(p).split()) for p in TITLE_PHRASE_CUES),  # type: ignore[misc]
                 heads=heads,
             )
@@ -474,6 +478,8 @@ def _score_candidates(corpus: _Corpus, counts: dict[tuple[int, ...], int], min_c
         first, last = vocabulary[key[0]], vocabulary[key[-1]]
         if first in edge or last in closing or first in opening_titles:
             return False
+        if len(key) > 1 and modifiers[key[0]] * 2 >= all_counts[key[0]]:
+            return False  # an adjective does not begin a name (العراقي مصطفى)
         if len(key) == 1:
             return (
                 counts[key] >= max(min_count, MIN_SINGLE_WORD_COUNT)
@@ -483,6 +489,10 @@ def _score_candidates(corpus: _Corpus, counts: dict[tuple[int, ...], int], min_c
         return True
 
     kept = [key for key in counts if eligible(key)]
+    # A title before a name (قائد فيلق القدس) is not part of it when the name
+    # stands as a candidate on its own; an office (رئيس الوزراء) stays.
+    kept_set = set(kept)
+    kept = [key for key in kept if not (vocabulary[key[0]] in classes.titles and key[1:] in kept_set)]
     discounts = _nested_discounts((key for key in kept if len(key) > 1), counts)
     # A single word is a name only where it stands on its own: its occurrences
     # inside kept two-word phrases (العراقية in القوات العراقية) do not count.
@@ -589,8 +599,11 @@ def _locate(
 def _after_title(
     words: list[str], index: int, readings: dict[str, tuple[str, int]], classes: _WordClasses
 ) -> bool:
-    if index >= 1 and readings[words[index - 1]][0] in classes.titles:
-        return True
+    """Whether a title, or a reporting verb (its subject is a name: وأضاف نيد برايس), comes just before."""
+    if index >= 1:
+        previous = words[index - 1]
+        if previous in classes.titles or previous in classes.verbs or readings[previous][0] in classes.verbs:
+            return True
     if index >= 2:
         pair = (readings[words[index - 2]][0], words[index - 1])
         return pair in classes.title_phrases
