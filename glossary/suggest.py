@@ -8,8 +8,8 @@ How a corpus becomes a ranked list (each step is one function below):
 1. Words come from the project's normalizer and the finder's word pattern, so
    spelling variants (ى/ي, ة/ه, hamza forms, diacritics, tatweel, bidi marks)
    are one word. A word that carries a proclitic (و ف ب ل ك, ل + ال) is read
-   with it removed when the corpus attests that reading more often than the
-   word as written (وللحشد → الحشد; وزارة stays: زارة is never written alone),
+   with it removed when the corpus attests that reading (at least a third as
+   often as the word as written) (وللحشد → الحشد; وزارة stays: زارة is never written alone),
    using the finder's own clitic rules (:func:`glossary.finder.first_word_readings`).
    A clitic word only begins a candidate, never continues one: "and" starts a
    new phrase.
@@ -55,6 +55,9 @@ from glossary.normalize import DELETED, normalize_arabic, normalize_with_map
 from glossary.textio import read_text
 
 MAX_WORDS = 5
+# A proclitic reading is taken when the bare word is written at least
+# 1/CLITIC_EVIDENCE as often as the clitic form (وعصائب ×2, عصائب ×1: one name).
+CLITIC_EVIDENCE = 3
 DEFAULT_TOP = 50
 DEFAULT_MIN_COUNT = 2
 
@@ -155,6 +158,7 @@ class Occurrence:
     term_start: int  # where the candidate's own letters begin
     end: int
     surface: str
+    term: str  # the candidate as written here, without clitics (ل + لحشد is read الحشد)
 
 
 @dataclass(frozen=True)
@@ -272,7 +276,7 @@ def choose_readings(word_counts: Counter[str], function_words: frozenset[str]) -
     """``word -> (reading, proclitic length)`` for every written word.
 
     A proclitic is removed when the corpus writes the remaining word (or the
-    ل + ال reading) alone more often than the word as written; a reading that
+    ل + ال reading) alone at least a third as often as the word as written; a reading that
     is a function word is never chosen (كان is not ك + ان).
     """
     readings: dict[str, tuple[str, int]] = {}
@@ -281,7 +285,7 @@ def choose_readings(word_counts: Counter[str], function_words: frozenset[str]) -
         if len(word) > 2:
             for reading, clitic_length in first_word_readings(word)[1:]:
                 seen = word_counts.get(reading, 0)
-                if seen > best_count and reading not in function_words:
+                if seen and seen * CLITIC_EVIDENCE >= best_count and reading not in function_words:
                     best, best_count = (reading, clitic_length), seen
         readings[word] = best
     return readings
@@ -583,6 +587,10 @@ def _locate(
             norm_start = matches[first_word].start()
             start, end = normalized.span_to_original(norm_start, matches[last_word].end())
             term_start = normalized.to_original(norm_start + clitic_length) if clitic_length else start
+            term = line_text[term_start:end]
+            reading = corpus.readings[words[first_word]][0]
+            if clitic_length and not words[first_word].endswith(reading):
+                term = ARTICLE + term[1:]  # ل + ال written لل: the article's alef comes back
             occurrence = Occurrence(
                 document=line.document,
                 line=line.number,
@@ -591,6 +599,7 @@ def _locate(
                 term_start=line.start + term_start,
                 end=line.start + end,
                 surface=line_text[start:end],
+                term=term,
             )
             found[key].append((occurrence, _after_title(words, first_word, corpus.readings, classes)))
     return found
@@ -642,7 +651,7 @@ def suggest_candidates(
         candidates.append(
             Candidate(
                 key=" ".join(vocabulary[w] for w in key),
-                source=_commonest_spelling(documents, occurrences),
+                source=_commonest_spelling(occurrences),
                 words=len(key),
                 score=round(score, 3),
                 count=entry.count,
@@ -668,11 +677,10 @@ def _excluded_keys(glossary: Glossary | None) -> set[str]:
     return {" ".join(form_words(phrase)) for entry in glossary.entries for phrase in entry.exclude}
 
 
-def _commonest_spelling(documents: Sequence[CorpusDocument], occurrences: Sequence[Occurrence]) -> str:
+def _commonest_spelling(occurrences: Sequence[Occurrence]) -> str:
     """The candidate as most often written, without clitics, diacritics, tatweel or bidi marks."""
     spellings = Counter(
-        " ".join(_DELETED_RE.sub("", documents[o.document].text[o.term_start : o.end]).split())
-        for o in occurrences
+        " ".join(_DELETED_RE.sub("", o.term).split()) for o in occurrences
     )
     return spellings.most_common(1)[0][0]
 
