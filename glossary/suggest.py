@@ -132,6 +132,8 @@ SHORTLIST_MIN = 200
 CONTEXT_CHARS = 40
 
 _SEP = -1
+# Proclitic conjunctions (و "and", ف "so"): a word carrying one begins a new phrase.
+CONJUNCTIONS = "\u0648\u0641"
 _DIGITS_RE = re.compile(r"\d")
 _DELETED_RE = re.compile("[" + re.escape(DELETED) + "]")
 
@@ -307,7 +309,12 @@ class _Corpus:
     """The corpus as one sequence of word ids, ``_SEP`` wherever a candidate cannot continue."""
 
     vocabulary: list[str]
+    # A word with a preposition (ب ل ك) continues a phrase as written (…المستقلة
+    # للانتخابات) but begins one as its reading (للحشد → الحشد): ``ids`` has the
+    # written word, ``first_ids`` the reading; elsewhere they are the same.
     ids: array[int]
+    first_ids: array[int]
+    to_first: dict[int, int]  # written id -> reading id, for those words
     # For each sequence entry, the index of its word among the line's WORD_RE matches.
     word_index: array[int]
     lines: list[_Line]
@@ -334,9 +341,22 @@ def _build_corpus(documents: Sequence[CorpusDocument], glossary: Glossary | None
     vocabulary: list[str] = []
     id_of: dict[str, int] = {}
     ids: array[int] = array("i")
+    first_ids: array[int] = array("i")
+    to_first: dict[int, int] = {}
     word_index: array[int] = array("i")
     lines: list[_Line] = []
-    append_id, append_index = ids.append, word_index.append
+    append_index = word_index.append
+
+    def word_id(word: str) -> int:
+        found = id_of.get(word)
+        if found is None:
+            found = id_of[word] = len(vocabulary)
+            vocabulary.append(word)
+        return found
+
+    def append_id(written: int, first: int | None = None) -> None:
+        ids.append(written)
+        first_ids.append(written if first is None else first)
     for doc_index, document in enumerate(documents):
         for number, offset, line in _lines(document):
             if not line.strip():
@@ -374,20 +394,24 @@ def _build_corpus(documents: Sequence[CorpusDocument], glossary: Glossary | None
                     append_index(-1)
                     continue
                 reading, clitic_length = readings[word]
-                if clitic_length:
-                    append_id(_SEP)  # a clitic word begins a phrase, never continues one
+                if clitic_length and word[0] in CONJUNCTIONS:
+                    append_id(_SEP)  # "and" begins a phrase, never continues one
                     append_index(-1)
-                word_id = id_of.get(reading)
-                if word_id is None:
-                    word_id = id_of[reading] = len(vocabulary)
-                    vocabulary.append(reading)
-                append_id(word_id)
+                    append_id(word_id(reading))
+                elif clitic_length:
+                    written, first = word_id(word), word_id(reading)
+                    to_first[written] = first
+                    append_id(written, first)
+                else:
+                    append_id(word_id(reading))
                 append_index(index)
             append_id(_SEP)
             append_index(-1)
     return _Corpus(
         vocabulary=vocabulary,
         ids=ids,
+        first_ids=first_ids,
+        to_first=to_first,
         word_index=word_index,
         lines=lines,
         line_starts=[line.first_token for line in lines],
@@ -396,22 +420,38 @@ def _build_corpus(documents: Sequence[CorpusDocument], glossary: Glossary | None
     )
 
 
-def count_ngrams(ids: Sequence[int], min_count: int, max_words: int = MAX_WORDS) -> dict[tuple[int, ...], int]:
+def count_ngrams(
+    ids: Sequence[int],
+    min_count: int,
+    max_words: int = MAX_WORDS,
+    first_ids: Sequence[int] | None = None,
+    to_first: dict[int, int] | None = None,
+) -> dict[tuple[int, ...], int]:
     """Counts of every n-gram (1..max_words, no ``_SEP``) occurring at least ``min_count`` times.
 
-    Level by level: an n-gram is counted only where both its (n-1)-grams are
-    frequent, which keeps memory to the frequent ones (apriori).
+    An n-gram's first word is taken from ``first_ids``, the others from ``ids``
+    (``to_first`` maps the second to the first where they differ). Level by
+    level: an n-gram is counted only where both its (n-1)-grams are frequent,
+    which keeps memory to the frequent ones (apriori).
     """
-    unigrams = Counter(ids)
+    first_ids = ids if first_ids is None else first_ids
+    to_first = to_first or {}
+    unigrams = Counter(first_ids)
     unigrams.pop(_SEP, None)
     frequent: dict[tuple[int, ...], int] = {(w,): c for w, c in unigrams.items() if c >= min_count}
     previous = {key for key in frequent}
     for n in range(2, max_words + 1):
         if not previous:
             break
-        windows = zip(*(ids[i:] for i in range(n)))
+        windows = zip(first_ids, *(ids[i:] for i in range(1, n)))
         level = Counter(
-            window for window in windows if window[:-1] in previous and window[1:] in previous
+            window
+            for window in windows
+            if window[:-1] in previous
+            and (
+                window[1:] in previous
+                or (window[1] in to_first and (to_first[window[1]], *window[2:]) in previous)
+            )
         )
         previous = {key for key, count in level.items() if count >= min_count}
         frequent.update((key, level[key]) for key in previous)
@@ -436,10 +476,19 @@ def log_likelihood(joint: int, left: int, right: int, total: int) -> float:
     return max(2.0 * g2, 0.0)
 
 
-def _weakest_split(key: tuple[int, ...], counts: dict[tuple[int, ...], int], total: int) -> float:
+def _as_first(part: tuple[int, ...], to_first: dict[int, int]) -> tuple[int, ...]:
+    """A part of a key as a key of its own: its first word read without its preposition."""
+    first = to_first.get(part[0])
+    return part if first is None else (first, *part[1:])
+
+
+def _weakest_split(
+    key: tuple[int, ...], counts: dict[tuple[int, ...], int], total: int, to_first: dict[int, int]
+) -> float:
     joint = counts[key]
     return min(
-        log_likelihood(joint, counts[key[:cut]], counts[key[cut:]], total) for cut in range(1, len(key))
+        log_likelihood(joint, counts[key[:cut]], counts[_as_first(key[cut:], to_first)], total)
+        for cut in range(1, len(key))
     )
 
 
@@ -451,7 +500,9 @@ class _Scored:
     base: float  # everything but cues from titles and spread
 
 
-def _nested_discounts(keys: Iterable[tuple[int, ...]], counts: dict[tuple[int, ...], int]) -> dict[tuple[int, ...], tuple[int, int]]:
+def _nested_discounts(
+    keys: Iterable[tuple[int, ...]], counts: dict[tuple[int, ...], int], to_first: dict[int, int]
+) -> dict[tuple[int, ...], tuple[int, int]]:
     """For each key, (sum of counts, number) of the longer candidates containing it (C-value's T_a)."""
     containers: dict[tuple[int, ...], list[int]] = defaultdict(lambda: [0, 0])
     for key in keys:
@@ -459,7 +510,7 @@ def _nested_discounts(keys: Iterable[tuple[int, ...]], counts: dict[tuple[int, .
         count = counts[key]
         for size in range(1, n):
             for start in range(n - size + 1):
-                slot = containers[key[start : start + size]]
+                slot = containers[_as_first(key[start : start + size], to_first)]
                 slot[0] += count
                 slot[1] += 1
     return {key: (slot[0], slot[1]) for key, slot in containers.items()}
@@ -472,7 +523,8 @@ def _score_candidates(corpus: _Corpus, counts: dict[tuple[int, ...], int], min_c
     closing = classes.heads | classes.titles | edge
     opening_titles = {word for word in classes.titles if word.startswith(ARTICLE)}
     total = max(len(corpus.ids), 1)
-    all_counts = Counter(corpus.ids)
+    to_first = corpus.to_first
+    all_counts = Counter(corpus.first_ids)
     word_counts = Counter({vocabulary[word]: count for word, count in all_counts.items() if word != _SEP})
     modifiers = _modifier_counts(corpus)
 
@@ -497,14 +549,14 @@ def _score_candidates(corpus: _Corpus, counts: dict[tuple[int, ...], int], min_c
     # stands as a candidate on its own; an office (رئيس الوزراء) stays.
     kept_set = set(kept)
     kept = [key for key in kept if not (vocabulary[key[0]] in classes.titles and key[1:] in kept_set)]
-    discounts = _nested_discounts((key for key in kept if len(key) > 1), counts)
+    discounts = _nested_discounts((key for key in kept if len(key) > 1), counts, to_first)
     # A single word is a name only where it stands on its own: its occurrences
     # inside kept two-word phrases (العراقية in القوات العراقية) do not count.
     in_pairs: Counter[int] = Counter()
     for key in kept:
         if len(key) == 2:
             in_pairs[key[0]] += counts[key]
-            in_pairs[key[1]] += counts[key]
+            in_pairs[to_first.get(key[1], key[1])] += counts[key]
     scored: list[_Scored] = []
     for key in kept:
         count = counts[key]
@@ -515,7 +567,7 @@ def _score_candidates(corpus: _Corpus, counts: dict[tuple[int, ...], int], min_c
             association = 0.0
             strength = SINGLE_WORD_FACTOR
         else:
-            association = _weakest_split(key, counts, total)
+            association = _weakest_split(key, counts, total, to_first)
             strength = association / (association + ASSOCIATION_HALF)
             if any(vocabulary[word] in function for word in key[1:-1]):
                 strength *= INNER_FUNCTION_WORD_FACTOR
@@ -533,7 +585,7 @@ def _modifier_counts(corpus: _Corpus) -> Counter[int]:
     a single word found there half the time or more is a modifier, not a name.
     """
     definite = {index for index, word in enumerate(corpus.vocabulary) if word.startswith(ARTICLE)}
-    ids = corpus.ids
+    ids = corpus.first_ids
     return Counter(b for a, b in zip(ids, ids[1:]) if b in definite and a in definite)
 
 
@@ -559,17 +611,17 @@ def _locate(
 ) -> dict[tuple[int, ...], list[tuple[Occurrence, bool]]]:
     """Each shortlisted key's occurrences, with whether a title precedes it."""
     classes = _word_classes()
-    ids = corpus.ids
+    ids, first_ids = corpus.ids, corpus.first_ids
     by_first: dict[int, list[tuple[int, ...]]] = defaultdict(list)
     for key in shortlist:
         by_first[key[0]].append(key)
     hits: dict[int, list[tuple[int, tuple[int, ...]]]] = defaultdict(list)  # line -> (sequence index, key)
     count = len(ids)
     line_starts = corpus.line_starts
-    for position in compress(range(count), map(by_first.__contains__, ids)):
-        for key in by_first[ids[position]]:
+    for position in compress(range(count), map(by_first.__contains__, first_ids)):
+        for key in by_first[first_ids[position]]:
             n = len(key)
-            if position + n <= count and tuple(ids[position : position + n]) == key:
+            if position + n <= count and key[1:] == tuple(ids[position + 1 : position + n]):
                 hits[bisect_right(line_starts, position) - 1].append((position, key))
     found: dict[tuple[int, ...], list[tuple[Occurrence, bool]]] = defaultdict(list)
     for line_index in sorted(hits):
@@ -630,7 +682,7 @@ def suggest_candidates(
 ) -> Suggestions:
     """The ``top`` best candidate entries of ``documents`` that ``glossary`` does not cover."""
     corpus = _build_corpus(documents, glossary)
-    counts = count_ngrams(corpus.ids, max(min_count, 1))
+    counts = count_ngrams(corpus.ids, max(min_count, 1), first_ids=corpus.first_ids, to_first=corpus.to_first)
     scored = _score_candidates(corpus, counts, min_count)
     excluded = _excluded_keys(glossary)
     vocabulary = corpus.vocabulary
