@@ -115,6 +115,9 @@ HEAD_CUES = """
 ASSOCIATION_HALF = 12.0
 # A single word enters only when name-like, this many times at least (and min_count).
 MIN_SINGLE_WORD_COUNT = 3
+# A single word followed by a definite word in 1/HEAD_SHARE of its occurrences
+# or more is a common noun (a construct's head, or a noun with an adjective).
+HEAD_SHARE = 3
 # Single words rank below phrases of the same evidence (C-value's log2(n+1) gives them 1.0):
 # without a lexicon a frequent common noun looks much like a name.
 SINGLE_WORD_FACTOR = 0.35
@@ -526,7 +529,7 @@ def _score_candidates(corpus: _Corpus, counts: dict[tuple[int, ...], int], min_c
     to_first = corpus.to_first
     all_counts = Counter(corpus.first_ids)
     word_counts = Counter({vocabulary[word]: count for word, count in all_counts.items() if word != _SEP})
-    modifiers = _modifier_counts(corpus)
+    modifiers, heads_of = _modifier_counts(corpus)
 
     function = classes.function
 
@@ -540,6 +543,7 @@ def _score_candidates(corpus: _Corpus, counts: dict[tuple[int, ...], int], min_c
             return (
                 counts[key] >= max(min_count, MIN_SINGLE_WORD_COUNT)
                 and modifiers[key[0]] * 2 < counts[key]
+                and heads_of[key[0]] * HEAD_SHARE < counts[key]
                 and _name_like(first, word_counts)
             )
         return True
@@ -578,15 +582,20 @@ def _score_candidates(corpus: _Corpus, counts: dict[tuple[int, ...], int], min_c
     return scored
 
 
-def _modifier_counts(corpus: _Corpus) -> Counter[int]:
-    """How often each definite word directly follows another definite word of its stretch.
+def _modifier_counts(corpus: _Corpus) -> tuple[Counter[int], Counter[int]]:
+    """Per word: how often it follows a definite word, and how often a definite word follows it.
 
-    That is where Arabic puts an adjective (القوات العراقية, القاعدة العسكرية):
-    a single word found there half the time or more is a modifier, not a name.
+    A definite word after a definite word is an adjective (القوات العراقية,
+    القاعدة العسكرية); a word a definite word follows is a noun that heads a
+    construct or takes an adjective (دعم الأسر, الانتخابات النيابية). Either
+    way it is a common word of its phrase, not a name standing alone.
     """
     definite = {index for index, word in enumerate(corpus.vocabulary) if word.startswith(ARTICLE)}
     ids = corpus.first_ids
-    return Counter(b for a, b in zip(ids, ids[1:]) if b in definite and a in definite)
+    pairs = [(a, b) for a, b in zip(ids, ids[1:]) if b in definite and a != _SEP]
+    modifiers = Counter(b for a, b in pairs if a in definite)
+    heads = Counter(a for a, _ in pairs)
+    return modifiers, heads
 
 
 def _name_like(word: str, counts: Counter[str]) -> bool:
