@@ -46,12 +46,13 @@ from glossary.finder import (
     PROCLITIC_SET,
     TERM_GAP_RE,
     WORD_RE,
+    TermMatcher,
     compile_matcher,
     first_word_readings,
     form_words,
 )
 from glossary.model import Glossary
-from glossary.normalize import DELETED, normalize_arabic, normalize_with_map
+from glossary.normalize import DELETED, NormalizedText, normalize_arabic, normalize_with_map
 from glossary.textio import read_text
 
 MAX_WORDS = 5
@@ -131,6 +132,9 @@ SPREAD_WEIGHT = 0.5
 # spread, cues and examples.
 SHORTLIST_FACTOR = 4
 SHORTLIST_MIN = 200
+# Occurrences kept in detail per candidate (forms, example, renderings); all
+# of them count for the number of documents and the cues.
+MAX_DETAILED = 100
 # Context shown around an example occurrence, in characters each side.
 CONTEXT_CHARS = 40
 
@@ -318,8 +322,9 @@ class _Corpus:
     ids: array[int]
     first_ids: array[int]
     to_first: dict[int, int]  # written id -> reading id, for those words
-    # For each sequence entry, the index of its word among the line's WORD_RE matches.
-    word_index: array[int]
+    # Each entry's [start, end) in its line's normalized text (-1 for _SEP).
+    starts: array[int]
+    ends: array[int]
     lines: list[_Line]
     line_starts: list[int]  # first_token of each line, for bisect
     readings: dict[str, tuple[str, int]]
@@ -334,6 +339,17 @@ def _lines(document: CorpusDocument) -> Iterator[tuple[int, int, str]]:
         offset += len(line) + 1
 
 
+# A stretch the finder could match as one term: words joined only by the
+# finder's term gaps (space, underscore, hyphens); anything else ends it.
+_STRETCH_RE = re.compile(
+    WORD_RE.pattern + "(?:" + TERM_GAP_RE.pattern.rstrip("*") + "+" + WORD_RE.pattern + ")*"
+)
+# Plans: what a written word adds to the sequence.
+_BREAK, _PLAIN, _CONJUNCTION, _PREPOSITION = range(4)
+# Written over glossary terms before splitting: never a word, always a break.
+_COVERED = "\x00"
+
+
 def _build_corpus(documents: Sequence[CorpusDocument], glossary: Glossary | None) -> _Corpus:
     classes = _word_classes()
     word_counts: Counter[str] = Counter()
@@ -343,12 +359,8 @@ def _build_corpus(documents: Sequence[CorpusDocument], glossary: Glossary | None
     matcher = compile_matcher(glossary) if glossary is not None and glossary.entries else None
     vocabulary: list[str] = []
     id_of: dict[str, int] = {}
-    ids: array[int] = array("i")
-    first_ids: array[int] = array("i")
     to_first: dict[int, int] = {}
-    word_index: array[int] = array("i")
-    lines: list[_Line] = []
-    append_index = word_index.append
+    plans: dict[str, tuple[int, int, int]] = {}
 
     def word_id(word: str) -> int:
         found = id_of.get(word)
@@ -357,70 +369,80 @@ def _build_corpus(documents: Sequence[CorpusDocument], glossary: Glossary | None
             vocabulary.append(word)
         return found
 
-    def append_id(written: int, first: int | None = None) -> None:
-        ids.append(written)
-        first_ids.append(written if first is None else first)
+    def plan(word: str) -> tuple[int, int, int]:
+        if word in PROCLITIC_SET or _DIGITS_RE.search(word):
+            made = (_BREAK, _SEP, _SEP)
+        else:
+            reading, clitic_length = readings[word]
+            if clitic_length and word[0] in CONJUNCTIONS:
+                made = (_CONJUNCTION, word_id(reading), word_id(reading))  # "and" begins a phrase
+            elif clitic_length:
+                written, first = word_id(word), word_id(reading)
+                to_first[written] = first
+                made = (_PREPOSITION, written, first)
+            else:
+                made = (_PLAIN, word_id(word), word_id(word))
+        plans[word] = made
+        return made
+
+    ids: array[int] = array("i")
+    first_ids: array[int] = array("i")
+    starts: array[int] = array("i")
+    ends: array[int] = array("i")
+    lines: list[_Line] = []
+    # Bound methods: this loop runs once per word of the corpus.
+    add_id, add_first, add_start, add_end = ids.append, first_ids.append, starts.append, ends.append
     for doc_index, document in enumerate(documents):
         for number, offset, line in _lines(document):
             if not line.strip():
                 continue
             lines.append(_Line(doc_index, offset, number, len(ids)))
-            if matcher is not None:
-                normalized = normalize_with_map(line)
-                norm = normalized.text
-                covered = [
-                    (normalized.from_original(o.start), normalized.from_original(o.end))
-                    for o in matcher.find_normalized(normalized)
-                ]
-            else:
-                norm = normalize_arabic(line)
-                covered = []
-            cover_index = 0
-            previous_end = -1
-            for index, match in enumerate(WORD_RE.finditer(norm)):
-                start, end = match.span()
-                word = match.group()
-                if previous_end >= 0 and norm[previous_end:start] != " " and not TERM_GAP_RE.fullmatch(
-                    norm, previous_end, start
-                ):
-                    append_id(_SEP)
-                    append_index(-1)
-                previous_end = end
-                while cover_index < len(covered) and covered[cover_index][1] <= start:
-                    cover_index += 1
-                if cover_index < len(covered) and covered[cover_index][0] < end:
-                    append_id(_SEP)  # the glossary already has it
-                    append_index(-1)
-                    continue
-                if word in PROCLITIC_SET or _DIGITS_RE.search(word):
-                    append_id(_SEP)
-                    append_index(-1)
-                    continue
-                reading, clitic_length = readings[word]
-                if clitic_length and word[0] in CONJUNCTIONS:
-                    append_id(_SEP)  # "and" begins a phrase, never continues one
-                    append_index(-1)
-                    append_id(word_id(reading))
-                elif clitic_length:
-                    written, first = word_id(word), word_id(reading)
-                    to_first[written] = first
-                    append_id(written, first)
-                else:
-                    append_id(word_id(reading))
-                append_index(index)
-            append_id(_SEP)
-            append_index(-1)
+            norm = _masked(line, matcher) if matcher is not None else normalize_arabic(line)
+            for stretch in _STRETCH_RE.finditer(norm):
+                for match in WORD_RE.finditer(norm, stretch.start(), stretch.end()):
+                    word = match.group()
+                    kind, written, first = plans.get(word) or plan(word)
+                    if kind == _BREAK or kind == _CONJUNCTION:
+                        add_id(_SEP)
+                        add_first(_SEP)
+                        add_start(-1)
+                        add_end(-1)
+                        if kind == _BREAK:
+                            continue
+                    add_id(written)
+                    add_first(first)
+                    add_start(match.start())
+                    add_end(match.end())
+                add_id(_SEP)
+                add_first(_SEP)
+                add_start(-1)
+                add_end(-1)
     return _Corpus(
         vocabulary=vocabulary,
         ids=ids,
         first_ids=first_ids,
         to_first=to_first,
-        word_index=word_index,
+        starts=starts,
+        ends=ends,
         lines=lines,
         line_starts=[line.first_token for line in lines],
         readings=readings,
         words=sum(word_counts.values()),
     )
+
+
+def _masked(line: str, matcher: TermMatcher) -> str:
+    """The normalized line with every glossary term written over (same length), so none is a candidate."""
+    normalized = normalize_with_map(line)
+    norm = normalized.text
+    pieces: list[str] = []
+    last = 0
+    for occurrence in matcher.find_normalized(normalized):
+        start, end = normalized.from_original(occurrence.start), normalized.from_original(occurrence.end)
+        pieces += [norm[last:start], _COVERED * (end - start)]
+        last = end
+    pieces.append(norm[last:])
+    return "".join(pieces)
 
 
 def count_ngrams(
@@ -617,67 +639,89 @@ def _locate(
     corpus: _Corpus,
     documents: Sequence[CorpusDocument],
     shortlist: dict[tuple[int, ...], _Scored],
-) -> dict[tuple[int, ...], list[tuple[Occurrence, bool]]]:
-    """Each shortlisted key's occurrences, with whether a title precedes it."""
+) -> dict[tuple[int, ...], _Located]:
+    """Each shortlisted key's documents and cues over all its occurrences, and the first ones in detail."""
     classes = _word_classes()
     ids, first_ids = corpus.ids, corpus.first_ids
     by_first: dict[int, list[tuple[int, ...]]] = defaultdict(list)
     for key in shortlist:
         by_first[key[0]].append(key)
-    hits: dict[int, list[tuple[int, tuple[int, ...]]]] = defaultdict(list)  # line -> (sequence index, key)
+    positions: dict[tuple[int, ...], list[int]] = defaultdict(list)
     count = len(ids)
-    line_starts = corpus.line_starts
     for position in compress(range(count), map(by_first.__contains__, first_ids)):
         for key in by_first[first_ids[position]]:
             n = len(key)
             if position + n <= count and key[1:] == tuple(ids[position + 1 : position + n]):
-                hits[bisect_right(line_starts, position) - 1].append((position, key))
-    found: dict[tuple[int, ...], list[tuple[Occurrence, bool]]] = defaultdict(list)
-    for line_index in sorted(hits):
-        line = corpus.lines[line_index]
+                positions[key].append(position)
+    line_starts = corpus.line_starts
+    normalized_lines: dict[int, tuple[str, NormalizedText]] = {}
+    located: dict[tuple[int, ...], _Located] = {}
+    for key, found in positions.items():
+        line_indexes = [bisect_right(line_starts, position) - 1 for position in found]
+        documents_seen = {corpus.lines[index].document for index in line_indexes}
+        cued = sum(1 for position in found if _after_title(corpus, position, classes))
+        details = [
+            _occurrence(corpus, documents, normalized_lines, index, position, len(key))
+            for position, index in zip(found[:MAX_DETAILED], line_indexes)
+        ]
+        located[key] = _Located(tuple(details), len(documents_seen), cued)
+    return located
+
+
+@dataclass(frozen=True)
+class _Located:
+    occurrences: tuple[Occurrence, ...]  # the first MAX_DETAILED
+    documents: int
+    cued: int  # occurrences after a title or a news verb
+
+
+def _occurrence(
+    corpus: _Corpus,
+    documents: Sequence[CorpusDocument],
+    normalized_lines: dict[int, tuple[str, NormalizedText]],
+    line_index: int,
+    position: int,
+    words: int,
+) -> Occurrence:
+    """The occurrence of a ``words``-word key at sequence ``position``, in original offsets."""
+    line = corpus.lines[line_index]
+    cached = normalized_lines.get(line_index)
+    if cached is None:
         text = documents[line.document].text
         line_end = text.find("\n", line.start)
         line_text = text[line.start : line_end if line_end >= 0 else len(text)]
-        normalized = normalize_with_map(line_text)
-        matches = list(WORD_RE.finditer(normalized.text))
-        words = [match.group() for match in matches]
-        for position, key in hits[line_index]:
-            first_word = corpus.word_index[position]
-            last_word = corpus.word_index[position + len(key) - 1]
-            clitic_length = corpus.readings[words[first_word]][1]
-            norm_start = matches[first_word].start()
-            start, end = normalized.span_to_original(norm_start, matches[last_word].end())
-            term_start = normalized.to_original(norm_start + clitic_length) if clitic_length else start
-            term = line_text[term_start:end]
-            reading = corpus.readings[words[first_word]][0]
-            if clitic_length and not words[first_word].endswith(reading):
-                term = ARTICLE + term[1:]  # ل + ال written لل: the article's alef comes back
-            occurrence = Occurrence(
-                document=line.document,
-                line=line.number,
-                column=start + 1,
-                start=line.start + start,
-                term_start=line.start + term_start,
-                end=line.start + end,
-                surface=line_text[start:end],
-                term=term,
-            )
-            found[key].append((occurrence, _after_title(words, first_word, corpus.readings, classes)))
-    return found
+        cached = normalized_lines[line_index] = (line_text, normalize_with_map(line_text))
+    line_text, normalized = cached
+    norm_start, norm_end = corpus.starts[position], corpus.ends[position + words - 1]
+    first_word = normalized.text[norm_start : corpus.ends[position]]
+    reading, clitic_length = corpus.readings[first_word]
+    start, end = normalized.span_to_original(norm_start, norm_end)
+    term_start = normalized.to_original(norm_start + clitic_length) if clitic_length else start
+    term = line_text[term_start:end]
+    if clitic_length and not first_word.endswith(reading):
+        term = ARTICLE + term[1:]  # ل + ال written لل: the article's alef comes back
+    return Occurrence(
+        document=line.document,
+        line=line.number,
+        column=start + 1,
+        start=line.start + start,
+        term_start=line.start + term_start,
+        end=line.start + end,
+        surface=line_text[start:end],
+        term=term,
+    )
 
 
-def _after_title(
-    words: list[str], index: int, readings: dict[str, tuple[str, int]], classes: _WordClasses
-) -> bool:
-    """Whether a title, or a reporting verb (its subject is a name: وأضاف نيد برايس), comes just before."""
-    if index >= 1:
-        previous = words[index - 1]
-        if previous in classes.titles or previous in classes.verbs or readings[previous][0] in classes.verbs:
-            return True
-    if index >= 2:
-        pair = (readings[words[index - 2]][0], words[index - 1])
-        return pair in classes.title_phrases
-    return False
+def _after_title(corpus: _Corpus, position: int, classes: _WordClasses) -> bool:
+    """Whether a title, or a news verb (its subject is a name: وأضاف نيد برايس), comes just before."""
+    previous = corpus.ids[position - 1] if position >= 1 else _SEP
+    if previous == _SEP:
+        return False
+    word = corpus.vocabulary[previous]
+    if word in classes.titles or word in classes.verbs:
+        return True
+    before = corpus.ids[position - 2] if position >= 2 else _SEP
+    return before != _SEP and (corpus.vocabulary[before], word) in classes.title_phrases
 
 
 # ---------------------------------------------------------------- the whole thing
@@ -698,29 +742,27 @@ def suggest_candidates(
     scored = [s for s in scored if " ".join(vocabulary[w] for w in s.key) not in excluded]
     shortlist = {s.key: s for s in scored[: max(top * SHORTLIST_FACTOR, SHORTLIST_MIN)]}
     located = _locate(corpus, documents, shortlist)
+    heads = _word_classes().heads
     candidates: list[Candidate] = []
     for key, entry in shortlist.items():
-        found = located.get(key, [])
-        if not found:
+        found = located.get(key)
+        if found is None or not found.occurrences:
             continue
-        occurrences = tuple(occurrence for occurrence, _ in found)
-        documents_seen = len({occurrence.document for occurrence in occurrences})
-        cued = sum(1 for _, titled in found if titled)
-        if len(key) > 1 and vocabulary[key[0]] in _word_classes().heads:
-            cued = len(found)
-        score = entry.base * (1.0 + CUE_WEIGHT * cued / len(found)) * (1.0 + SPREAD_WEIGHT * math.log2(documents_seen))
+        count = entry.count
+        cued = count if len(key) > 1 and vocabulary[key[0]] in heads else min(found.cued, count)
+        score = entry.base * (1.0 + CUE_WEIGHT * cued / count) * (1.0 + SPREAD_WEIGHT * math.log2(found.documents))
         candidates.append(
             Candidate(
                 key=" ".join(vocabulary[w] for w in key),
-                source=_commonest_spelling(occurrences),
+                source=_commonest_spelling(found.occurrences),
                 words=len(key),
                 score=round(score, 3),
-                count=entry.count,
-                documents=documents_seen,
-                forms=tuple(Counter(" ".join(o.surface.split()) for o in occurrences).most_common()),
+                count=count,
+                documents=found.documents,
+                forms=tuple(Counter(" ".join(o.surface.split()) for o in found.occurrences).most_common()),
                 cued=cued,
                 association=round(entry.association, 2),
-                occurrences=occurrences,
+                occurrences=found.occurrences,
             )
         )
     candidates.sort(key=lambda c: (-c.score, -c.count, c.key))
