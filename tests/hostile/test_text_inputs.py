@@ -47,7 +47,17 @@ def _translate(source: Path, tmp: Path, glossary: Path) -> list[str]:
     return ["translate", str(source), "--out-dir", str(tmp / "out"), "--model", str(FIXTURE_MODEL), "-g", str(glossary)]
 
 
-TEXT_COMMANDS = {"terms": _terms, "check-source": _check_source, "check-target": _check_target, "translate": _translate}
+def _suggest(source: Path, tmp: Path, glossary: Path) -> list[str]:
+    return ["glossary", "suggest", str(source), "--no-model", "-g", str(glossary)]
+
+
+TEXT_COMMANDS = {
+    "terms": _terms,
+    "check-source": _check_source,
+    "check-target": _check_target,
+    "translate": _translate,
+    "suggest": _suggest,
+}
 
 
 @pytest.mark.parametrize("command", list(TEXT_COMMANDS))
@@ -129,6 +139,7 @@ PATH_CASES = [
     pytest.param(command, name, id=f"{name}-{command}")
     for command in PATH_COMMANDS
     for name in BAD_PATHS
+    if (command, name) != ("suggest", "directory")  # suggest reads folders
 ]
 
 
