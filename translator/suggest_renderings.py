@@ -22,7 +22,7 @@ import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from glossary.english import fold_english
 from glossary.suggest import Candidate, CorpusDocument, Proposal
@@ -33,10 +33,15 @@ from translator.segment import Segment, segment_text
 MAX_OCCURRENCES_PER_CANDIDATE = 20
 # How much a word's attention share counts against its Dice coefficient (both 0..1).
 ATTENTION_WEIGHT = 0.5
-# Neighbours join the rendering when they score at least this share of the best word.
-EXTEND_RATIO = 0.7
-# A rendering has at most this many English words per Arabic word, plus one.
-WORDS_PER_WORD = 2
+# A phrase of n words scores its evidence times 1 + LENGTH_BONUS * (n - 1): a
+# longer phrase wins over its most telling word when nearly as well attested
+# ("Qayara base" over "base", which al-Qaim base shares).
+LENGTH_BONUS = 0.7
+# A rendering has at most one English word more than the candidate has Arabic words, and at most this many.
+MAX_RENDERING_WORDS = 6
+# A phrase found in only one of the candidate's sentences counts only if each
+# of its words has this share of its attention, or more, on the candidate's source tokens.
+ATTENDED = 0.5
 # Below this the best word is no evidence at all: no rendering for that occurrence.
 MIN_WORD_SCORE = 0.3
 # The top rendering must cover this share of the aligned occurrences, else "inconsistent".
@@ -73,21 +78,25 @@ def propose_renderings(
     sources, sites = _batch(documents, candidates, max_occurrences)
     results = engine.translate([DecodeRequest(source, return_attention=True) for source in sources]) if sources else []
     words = [[(m.start(), m.end(), m.group().casefold()) for m in _ENGLISH_WORD_RE.finditer(r.text)] for r in results]
-    segments_with: dict[str, set[int]] = defaultdict(set)
+    segments_with: dict[tuple[str, ...], set[int]] = defaultdict(set)
     for segment, segment_words in enumerate(words):
-        for _, _, word in segment_words:
-            segments_with[word].add(segment)
+        for phrase in _phrases(results[segment].text, segment_words, MAX_RENDERING_WORDS):
+            segments_with[phrase].add(segment)
     sites_of: dict[int, list[_Site]] = defaultdict(list)
+    in_segment: dict[int, set[int]] = defaultdict(set)
     for site in sites:
         sites_of[site.candidate].append(site)
+        in_segment[site.segment].add(site.candidate)
+    holders = {index: {site.segment for site in own} for index, own in sites_of.items()}
     rendered: list[Proposal] = []
     for index, candidate in enumerate(candidates):
         own = sites_of.get(index, [])
-        holding = {site.segment for site in own}
+        holding = holders.get(index, set())
         counts: Counter[str] = Counter()
         spelled: dict[str, Counter[str]] = defaultdict(Counter)
         for site in own:
-            text = _rendering_at(site, results[site.segment], words[site.segment], holding, segments_with)
+            rivals = [holders[other] for other in in_segment[site.segment] if other != index]
+            text = _rendering_at(site, results[site.segment], words[site.segment], holding, rivals, segments_with)
             if text:
                 counts[fold_english(text)] += 1
                 spelled[fold_english(text)][text] += 1
@@ -136,47 +145,63 @@ def _batch(
     return sources, sites
 
 
+def _phrases(text: str, words: list[tuple[int, int, str]], longest: int) -> Iterator[tuple[str, ...]]:
+    """Every run of 1..``longest`` adjacent words (casefolded), as tuples."""
+    for first in range(len(words)):
+        for last in range(first, min(first + longest, len(words))):
+            if last > first and not _adjacent(text, words[last - 1], words[last]):
+                break
+            yield tuple(word for _, _, word in words[first : last + 1])
+
+
 def _rendering_at(
     site: _Site,
     result: DecodeResult,
     words: list[tuple[int, int, str]],
     holding: set[int],
-    segments_with: dict[str, set[int]],
+    rivals: list[set[int]],
+    segments_with: dict[tuple[str, ...], set[int]],
 ) -> str | None:
-    """The span of ``result.text`` that renders the candidate at ``site`` (None if nothing does)."""
+    """The span of ``result.text`` that renders the candidate at ``site`` (None if nothing does).
+
+    Every phrase of the translation is scored by its evidence; a phrase that
+    another candidate of the same sentence explains better (a higher Dice) is
+    that candidate's ("US forces stationed" is not Qayyarah base's). A longer
+    phrase wins over its parts when nearly as well attested (LENGTH_BONUS).
+    """
     if not words:
         return None
     attention = _attention_per_word(site, result, words)
-    scores = []
-    for position, (_, _, word) in enumerate(words):
-        having = segments_with[word]
-        dice = 2 * len(having & holding) / (len(having) + len(holding))
-        scores.append(dice + ATTENTION_WEIGHT * attention[position])
-    best = max(range(len(words)), key=lambda i: (scores[i], -i))
-    if scores[best] < MIN_WORD_SCORE or words[best][2] in EDGE_WORDS:
+
+    def dice(having: set[int], holders: set[int]) -> float:
+        return 2 * len(having & holders) / (len(having) + len(holders))
+
+    longest = min(site.words + 1, MAX_RENDERING_WORDS)
+    best: tuple[float, int, int] | None = None
+    for first in range(len(words)):
+        if words[first][2] in EDGE_WORDS:
+            continue
+        for last in range(first, min(len(words), first + longest)):
+            if last > first and not _adjacent(result.text, words[last - 1], words[last]):
+                break
+            if words[last][2] in EDGE_WORDS:
+                continue
+            having = segments_with[tuple(word for _, _, word in words[first : last + 1])]
+            own = dice(having, holding)
+            if any(dice(having, other) > own for other in rivals):
+                continue
+            attended = sum(attention[first : last + 1]) / (last - first + 1)
+            if len(having & holding) < 2 <= len(holding) and min(attention[first : last + 1]) < ATTENDED:
+                continue  # seen once, and attention does not point at all of it: no evidence
+            evidence = own + ATTENTION_WEIGHT * attended
+            if evidence < MIN_WORD_SCORE:
+                continue
+            score = evidence * (1 + LENGTH_BONUS * (last - first))
+            if best is None or score > best[0]:
+                best = (score, first, last)
+    if best is None:
         return None
-    threshold = EXTEND_RATIO * scores[best]
-    longest = WORDS_PER_WORD * site.words + 1
-    first = last = best
-    while True:
-        left = first > 0 and scores[first - 1] >= threshold and _adjacent(result.text, words[first - 1], words[first])
-        right = (
-            last + 1 < len(words)
-            and scores[last + 1] >= threshold
-            and _adjacent(result.text, words[last], words[last + 1])
-        )
-        if last - first + 1 >= longest or not (left or right):
-            break
-        # The stronger neighbour first, so a cap keeps the best words.
-        if left and (not right or scores[first - 1] >= scores[last + 1]):
-            first -= 1
-        else:
-            last += 1
-    while first < last and words[first][2] in EDGE_WORDS:
-        first += 1
-    while last > first and words[last][2] in EDGE_WORDS:
-        last -= 1
-    text = result.text[words[first][0] : words[last][1]]
+    text = result.text[words[best[1]][0] : words[best[2]][1]]
     if _ARABIC_LETTER_RE.search(text):
         return None  # copied source: no rendering (and no valid glossary target)
     return text
