@@ -24,7 +24,7 @@ def seed_glossary() -> Path:
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """No test reads the developer's real glossary, packages or cache."""
     home = tmp_path_factory.mktemp("home")
-    for name in ("TARJAMA_GLOSSARY", "TARJAMA_CACHE", "ARGOS_PACKAGES_DIR"):
+    for name in ("TARJAMA_GLOSSARY", "TARJAMA_CACHE", "ARGOS_PACKAGES_DIR", "TARJAMA_MODELS_DIR", "TARJAMA_DEVICE", "TARJAMA_COMPUTE_TYPE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))

@@ -39,10 +39,18 @@ def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     return Path.home() / ".cache" / "tarjama"
 
 
-def cache_key(engine_name: str, engine_version: str, settings: str, glossary_digest: str | None, source: str) -> str:
-    """sha256 over everything that determines a segment's translation."""
+def model_identity(engine: object) -> str:
+    """What identifies the model in a key: ``LAYOUT:NAME:FINGERPRINT`` for the CTranslate2
+    engine (``ArgosEngine.identity``), so two models installed under one name, or one
+    folder read as two layouts, never share entries; the plain name for other engines."""
+    identity = getattr(engine, "identity", None)
+    return identity if isinstance(identity, str) else str(getattr(engine, "name", ""))
+
+
+def cache_key(model: str, engine_version: str, settings: str, glossary_digest: str | None, source: str) -> str:
+    """sha256 over everything that determines a segment's translation (``model``: :func:`model_identity`)."""
     digest = hashlib.sha256()
-    for part in (engine_name, engine_version, settings, glossary_digest or "", source):
+    for part in (model, engine_version, settings, glossary_digest or "", source):
         digest.update(part.encode("utf-8"))
         digest.update(b"\x00")  # separator: ("ab", "c") must not equal ("a", "bc")
     return digest.hexdigest()

@@ -33,6 +33,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Mapping
 
 from glossary.errors import ModelNotInstalled, PackageError, PackageIndexError
+from translator.models.layouts import ARGOS, ModelFiles
 
 DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 DOWNLOAD_TIMEOUT_S = 30.0
@@ -80,6 +81,24 @@ class InstalledPackage:
     @property
     def pair(self) -> str:
         return f"{self.from_code}-{self.to_code}"
+
+    @property
+    def layout(self) -> str:
+        return ARGOS
+
+    def files(self) -> ModelFiles:
+        """The package as the engine loads it (one SentencePiece model for both sides)."""
+        prefix = (self.target_prefix,) if self.target_prefix else ()
+        return ModelFiles(
+            ARGOS,
+            self.path,
+            self.model_dir,
+            self.sentencepiece_model,
+            self.sentencepiece_model,
+            self.name,
+            self.package_version,
+            target_prefix=prefix,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -305,8 +324,8 @@ def find_package(name_or_pair: str, directory: Path) -> InstalledPackage:
 # ---------------------------------------------------------------- install / remove
 
 
-def check_archive(archive: Path) -> str:
-    """Refuse anything but a sound zip with one top-level folder holding metadata.json.
+def check_archive(archive: Path, required_member: str | None = "metadata.json") -> str:
+    """Refuse anything but a sound zip with one top-level folder holding ``required_member``.
 
     Returns that folder's name. Rejects truncated or corrupt zips, absolute or
     ``..`` member paths and symlinks (zip-slip), so extraction can only write
@@ -341,12 +360,13 @@ def check_archive(archive: Path) -> str:
             top_levels.add(parts[0])
     if len(top_levels) != 1 or any(len(PurePosixPath(m.filename).parts) == 1 and not m.is_dir() for m in members):
         found = ", ".join(sorted(top_levels)[:5])
-        raise PackageError(f"an Argos package holds exactly one top-level folder; found: {found}", shown)
+        what = "an Argos package" if required_member == "metadata.json" else "a model archive"
+        raise PackageError(f"{what} holds exactly one top-level folder; found: {found}", shown)
     (top,) = top_levels
     if top.startswith(".") or top in {".", ""}:
         raise PackageError(f"unusable package folder name {top!r}", shown)
-    if not any(m.filename == f"{top}/metadata.json" for m in members):
-        raise PackageError(f"not an Argos package: {top}/metadata.json is missing", shown)
+    if required_member is not None and not any(m.filename == f"{top}/{required_member}" for m in members):
+        raise PackageError(f"not an Argos package: {top}/{required_member} is missing", shown)
     return top
 
 

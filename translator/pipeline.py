@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from glossary.finder import TermOccurrence
 from translator import __version__
-from translator.cache import CachedTranslation, TranslationCache, cache_key
+from translator.cache import CachedTranslation, TranslationCache, cache_key, model_identity
 from translator import enforce
 from translator.enforce import METHODS, UNENFORCED, OccurrenceOutcome, SegmentTranslation, outcome_details
 from translator.engine import Engine
@@ -144,8 +144,10 @@ def translate_documents(
     # or enforcement must not be served renderings made by the old code.
     settings = f"tarjama {__version__}; {decoding_key(engine)}"
 
+    model = model_identity(engine)
+
     def key_of(source: str) -> str:
-        return cache_key(engine.name, engine.version, settings, glossary_digest, source)
+        return cache_key(model, engine.version, settings, glossary_digest, source)
 
     all_sources = list(dict.fromkeys(seg.text for doc in segmented for seg in doc.segments))
     keys = {source: key_of(source) for source in all_sources}

@@ -12,12 +12,14 @@ import click
 from glossary.errors import OutputError
 from glossary.options import glossary_option, progress_option
 from glossary.textio import DecodedText, open_for_stdout, read_text, write_atomic
+from translator.commands.options import device_options, device_was_named
 
 if TYPE_CHECKING:
     from glossary.model import Glossary
     from translator.bilingual import Provenance
     from translator.engine import Engine
     from translator.enforce import EnforcementSummary, SegmentTranslation
+    from translator.models import ModelChoice
     from translator.pipeline import TranslatedDocument
 
 SOURCE_CODE, TARGET_CODE = "ar", "en"
@@ -135,8 +137,14 @@ def create_out_dir(out_dir: str | None) -> None:
     type=click.Path(file_okay=False),
     help="Folder for the outputs (default: beside each input, NAME.ar.txt → NAME.en.txt).",
 )
-@click.option("--model", "model_spec", metavar="PAIR|PATH", help="Argos package: installed pair, folder or .argosmodel file.")
+@click.option(
+    "--model",
+    "model_spec",
+    metavar="NAME|PAIR|PATH",
+    help="Installed model name, pair, Argos package (folder or .argosmodel) or converted CTranslate2 model folder.",
+)
 @click.option("--beam", type=click.IntRange(1, 16), default=4, show_default=True, help="Beam size.")
+@device_options
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the translation memory.")
 @progress_option
 @glossary_option
@@ -167,6 +175,8 @@ def translate(
     out_dir: str | None,
     model_spec: str | None,
     beam: int,
+    device: str,
+    compute_type: str,
     no_cache: bool,
     progress: bool | None,
     glossary_path: str,
@@ -196,6 +206,11 @@ def translate(
     input, or -o); add --bilingual-out PATH to write them there and keep
     the English as usual.
 
+    --model also takes an installed converted model (OPUS-MT, NLLB-200,
+    M2M-100: `tarjama model install FOLDER --name NAME`) or its folder.
+    --device auto (default) runs on a CUDA GPU when there is one; --device
+    cuda without one is an error.
+
     \b
     Example:
       tarjama translate article.ar.txt              # writes article.en.txt
@@ -204,9 +219,11 @@ def translate(
       tarjama translate article.ar.txt -g glossary.yaml --report report.json --strict
       tarjama translate article.ar.txt --bilingual html -o side-by-side.html
       tarjama translate article.ar.txt --bilingual tmx --bilingual-out memory.tmx
+      tarjama translate article.ar.txt --model opus-mt-ar-en --device cuda
     """
     from translator.cache import TranslationCache, default_cache_dir
     from translator.enforce import summarize
+    from translator.models import ModelChoice
     from translator.pipeline import SourceDocument, segment_translations, translate_documents
     from translator.progress import ProgressPrinter
 
@@ -226,7 +243,7 @@ def translate(
         Job(name, target, read_text(name), Path(name).suffix.lower() in MARKDOWN_SUFFIXES) for name, target in plan
     ]
     glossary = None if no_glossary else _load_glossary(ctx, glossary_path)
-    engine = make_engine(model_spec, beam)
+    engine = make_engine(ModelChoice(model_spec, device, compute_type, device_was_named(ctx)), beam)
     cache = None if no_cache else TranslationCache(default_cache_dir())
     show_progress = sys.stderr.isatty() if progress is None else progress
     try:
@@ -314,12 +331,29 @@ def _bilingual_text(
     return render(output_format, pairs, provenance)
 
 
-def make_engine(model_spec: str | None, beam: int) -> Engine:
-    """The production engine for ``--model``; tests replace this to inject a fake one."""
-    from translator.ct2_engine import ArgosEngine
-    from translator.packages import resolve_model
+def make_engine(model: ModelChoice | str | None, beam: int) -> Engine:
+    """The production engine for ``--model`` on ``--device``; tests replace this to inject a fake one.
 
-    return ArgosEngine(resolve_model(model_spec, SOURCE_CODE, TARGET_CODE), beam_size=beam)
+    ``--device auto`` falling back to the CPU is said once on stderr, when the
+    user asked for auto by name.
+    """
+    from translator.ct2_engine import DEFAULT_MAX_BATCH_TOKENS, ArgosEngine
+    from translator.device import FALLBACK_NOTE, plan_device
+    from translator.models import ModelChoice, resolve_model_files
+
+    choice = model if isinstance(model, ModelChoice) else ModelChoice(model)
+    plan = plan_device(choice.device, choice.compute_type)
+    files = resolve_model_files(choice.spec, SOURCE_CODE, TARGET_CODE)
+    if plan.fell_back and choice.device_explicit:
+        click.echo(FALLBACK_NOTE, err=True)
+    return ArgosEngine(
+        files,
+        beam_size=beam,
+        device=plan.device,
+        compute_type=plan.compute_type,
+        inter_threads=plan.inter_threads,
+        max_batch_tokens=plan.max_batch_tokens or DEFAULT_MAX_BATCH_TOKENS,
+    )
 
 
 def summary_line(summary: EnforcementSummary) -> str:
