@@ -79,6 +79,11 @@ def quality() -> tuple[float, float]:
     in_top = sum(1 for key in listed if key in all_keys)
     print(f"(recall ceiling with {len(recurring)} recurring gold entries in a top {TOP}: {ceiling:.2f};"
           f" gold in the whole top {TOP}: {in_top}/{len(listed)})")
+    wide = suggest_candidates(documents, None, top=len(recurring), min_count=2)
+    wide_keys = {candidate.key for candidate in wide.candidates}
+    wide_found = sum(1 for i in recurring if keys[i] & wide_keys)
+    print(f"(for comparison: recurring gold in the top {len(recurring)}: {wide_found}/{len(recurring)}"
+          f" = {wide_found / len(recurring):.2f})")
     missed = [" | ".join(gold[i]) + f" ({occurrences[i]}x)" for i in recurring if i not in found]
     print("missed gold:", "; ".join(missed) or "none")
     print("non-gold in top 20:", "; ".join(f"#{listed.index(k) + 1} {k}" for k in top if k not in all_keys) or "none")

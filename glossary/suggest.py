@@ -525,20 +525,21 @@ class _Scored:
     base: float  # everything but cues from titles and spread
 
 
-def _nested_discounts(
+def _inside_longer(
     keys: Iterable[tuple[int, ...]], counts: dict[tuple[int, ...], int], to_first: dict[int, int]
-) -> dict[tuple[int, ...], tuple[int, int]]:
-    """For each key, (sum of counts, number) of the longer candidates containing it (C-value's T_a)."""
-    containers: dict[tuple[int, ...], list[int]] = defaultdict(lambda: [0, 0])
+) -> Counter[tuple[int, ...]]:
+    """For each key, how many of its occurrences lie inside a kept candidate one word longer.
+
+    C-value's nesting discount, taken as the occurrences not standing on their
+    own (an occurrence inside two longer candidates counts twice: the discount
+    errs towards the longer ones).
+    """
+    inside: Counter[tuple[int, ...]] = Counter()
     for key in keys:
-        n = len(key)
         count = counts[key]
-        for size in range(1, n):
-            for start in range(n - size + 1):
-                slot = containers[_as_first(key[start : start + size], to_first)]
-                slot[0] += count
-                slot[1] += 1
-    return {key: (slot[0], slot[1]) for key, slot in containers.items()}
+        inside[key[:-1]] += count
+        inside[_as_first(key[1:], to_first)] += count
+    return inside
 
 
 def _score_candidates(corpus: _Corpus, counts: dict[tuple[int, ...], int], min_count: int) -> list[_Scored]:
@@ -575,21 +576,14 @@ def _score_candidates(corpus: _Corpus, counts: dict[tuple[int, ...], int], min_c
     # stands as a candidate on its own; an office (رئيس الوزراء) stays.
     kept_set = set(kept)
     kept = [key for key in kept if not (vocabulary[key[0]] in classes.titles and key[1:] in kept_set)]
-    discounts = _nested_discounts((key for key in kept if len(key) > 1), counts, to_first)
-    # A single word is a name only where it stands on its own: its occurrences
-    # inside kept two-word phrases (العراقية in القوات العراقية) do not count.
-    in_pairs: Counter[int] = Counter()
-    for key in kept:
-        if len(key) == 2:
-            in_pairs[key[0]] += counts[key]
-            in_pairs[to_first.get(key[1], key[1])] += counts[key]
+    # Only the occurrences standing on their own count: كتائب حزب inside
+    # كتائب حزب الله, or العراقية inside القوات العراقية, are not candidates of their own.
+    inside = _inside_longer((key for key in kept if len(key) > 1), counts, to_first)
     scored: list[_Scored] = []
     for key in kept:
         count = counts[key]
-        nested_sum, nested_number = discounts.get(key, (0, 0))
-        independent = count - nested_sum / nested_number if nested_number else float(count)
+        independent = count - inside[key]
         if len(key) == 1:
-            independent = count - in_pairs[key[0]]
             association = 0.0
             strength = SINGLE_WORD_FACTOR
         else:

@@ -91,9 +91,10 @@ def test_seed_glossary_covers_its_terms(in_tmp: Path) -> None:
 
 def test_folders_are_read_recursively_by_suffix(in_tmp: Path) -> None:
     (in_tmp / "a" / "b").mkdir(parents=True)
-    text = "قال مصدر إن قاعدة عين الأسد تعرضت لهجوم، وإن قاعدة عين الأسد آمنة.\n"
-    (in_tmp / "a" / "one.ar.txt").write_text(text, encoding="utf-8")
-    (in_tmp / "a" / "b" / "two.md").write_text(text, encoding="cp1256")
+    one = "قال مصدر إن قاعدة عين الأسد تعرضت لهجوم.\nووصل الوزير إلى قاعدة عين الأسد صباحاً.\n"
+    two = "# أخبار\n\nغادرت القوات قاعدة عين الأسد أمس، وبقيت قاعدة عين الأسد خالية.\n"
+    (in_tmp / "a" / "one.ar.txt").write_text(one, encoding="utf-8")
+    (in_tmp / "a" / "b" / "two.md").write_text(two, encoding="cp1256")
     (in_tmp / "a" / "b" / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00")
     result = invoke("glossary", "suggest", "a", "--no-model", "--format", "json")
     payload = json.loads(result.stdout)
