@@ -556,10 +556,12 @@ def _score_candidates(corpus: _Corpus, counts: dict[tuple[int, ...], int], min_c
 
     function = classes.function
 
-    def eligible(key: tuple[int, ...]) -> bool:
+    def well_formed(key: tuple[int, ...]) -> bool:
         first, last = vocabulary[key[0]], vocabulary[key[-1]]
-        if first in edge or last in closing or first in opening_titles:
-            return False
+        return not (first in edge or last in closing or first in opening_titles)
+
+    def eligible(key: tuple[int, ...]) -> bool:
+        first = vocabulary[key[0]]
         if len(key) > 1 and modifiers[key[0]] * 2 >= all_counts[key[0]]:
             return False  # an adjective does not begin a name (العراقي مصطفى)
         if len(key) == 1:
@@ -571,14 +573,19 @@ def _score_candidates(corpus: _Corpus, counts: dict[tuple[int, ...], int], min_c
             )
         return True
 
-    kept = [key for key in counts if eligible(key)]
+    formed = [key for key in counts if well_formed(key)]
     # A title before a name (قائد فيلق القدس) is not part of it when the name
     # stands as a candidate on its own; an office (رئيس الوزراء) stays.
-    kept_set = set(kept)
-    kept = [key for key in kept if not (vocabulary[key[0]] in classes.titles and key[1:] in kept_set)]
+    formed_set = set(formed)
+    formed = [
+        key for key in formed if not (vocabulary[key[0]] in classes.titles and _as_first(key[1:], to_first) in formed_set)
+    ]
     # Only the occurrences standing on their own count: كتائب حزب inside
-    # كتائب حزب الله, or العراقية inside القوات العراقية, are not candidates of their own.
-    inside = _inside_longer((key for key in kept if len(key) > 1), counts, to_first)
+    # كتائب حزب الله, or العراقية inside القوات العراقية, are not candidates of
+    # their own (the longer phrase discounts even when it is no candidate itself,
+    # as المتحدة لمساعدة العراق, which opens with an adjective).
+    inside = _inside_longer((key for key in formed if len(key) > 1), counts, to_first)
+    kept = [key for key in formed if eligible(key)]
     scored: list[_Scored] = []
     for key in kept:
         count = counts[key]
