@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from typing import TYPE_CHECKING, Any, Sequence
 
 import click
 
 from glossary.errors import ModelNotInstalled
 from glossary.model import Entry, Glossary
-from glossary.options import format_option, glossary_option
+from glossary.options import format_option, glossary_option, progress_option
 from glossary.suggest import (
     DEFAULT_MIN_COUNT,
     DEFAULT_TOP,
@@ -84,6 +85,7 @@ def _engine(model_spec: str | None, no_model: bool) -> Engine | None:
 @click.option("--no-model", is_flag=True, help="No renderings; never loads the model stack.")
 @format_option("text", "json", "yaml")
 @click.option("-o", "--output", "output_path", metavar="FILE", help="Write here (atomically) instead of stdout.")
+@progress_option
 @click.pass_context
 def suggest_command(
     ctx: click.Context,
@@ -95,6 +97,7 @@ def suggest_command(
     no_model: bool,
     output_format: str,
     output_path: str | None,
+    progress: bool | None,
 ) -> None:
     """List names and terms in Arabic PATHS (files, folders) that the glossary lacks, best first.
 
@@ -117,9 +120,12 @@ def suggest_command(
     suggestions = suggest_candidates(documents, glossary, top=top, min_count=min_count)
     engine = _engine(model_spec, no_model) if suggestions.candidates else None
     if engine is not None:
+        from translator.progress import ProgressPrinter
         from translator.suggest_renderings import propose_renderings
 
-        proposals = propose_renderings(documents, suggestions.candidates, engine)
+        show_progress = sys.stderr.isatty() if progress is None else progress
+        printer = ProgressPrinter(sys.stderr, label="decoding") if show_progress else None
+        proposals = propose_renderings(documents, suggestions.candidates, engine, progress=printer)
     else:
         proposals = without_renderings(suggestions.candidates)
     model = {"name": engine.name, "version": engine.version} if engine is not None else None

@@ -22,7 +22,7 @@ import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from glossary.english import fold_english
 from glossary.suggest import Candidate, CorpusDocument, Proposal
@@ -73,10 +73,15 @@ def propose_renderings(
     candidates: Sequence[Candidate],
     engine: Engine,
     max_occurrences: int = MAX_OCCURRENCES_PER_CANDIDATE,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Proposal]:
-    """Renderings for every candidate from one batched decode, re-ranked (inconsistent ones up)."""
+    """Renderings for every candidate from one batched decode, re-ranked (inconsistent ones up).
+
+    ``progress(done, total)`` is called while the batch decodes, where the
+    engine can report it (``ArgosEngine.on_progress``).
+    """
     sources, sites = _batch(documents, candidates, max_occurrences)
-    results = engine.translate([DecodeRequest(source, return_attention=True) for source in sources]) if sources else []
+    results = _decode(engine, sources, progress) if sources else []
     words = [[(m.start(), m.end(), m.group().casefold()) for m in _ENGLISH_WORD_RE.finditer(r.text)] for r in results]
     segments_with: dict[tuple[str, ...], set[int]] = defaultdict(set)
     for segment, segment_words in enumerate(words):
@@ -107,6 +112,20 @@ def propose_renderings(
         rendered.append(Proposal(candidate, score, renderings, inconsistent))
     rendered.sort(key=lambda r: (-r.score, -r.candidate.count, r.candidate.key))
     return rendered
+
+
+def _decode(engine: Engine, sources: list[str], progress: Callable[[int, int], None] | None) -> list[DecodeResult]:
+    requests = [DecodeRequest(source, return_attention=True) for source in sources]
+    if progress is None or not hasattr(engine, "on_progress"):
+        return engine.translate(requests)
+    previous = getattr(engine, "on_progress")
+    setattr(engine, "on_progress", progress)
+    try:
+        results = engine.translate(requests)
+    finally:
+        setattr(engine, "on_progress", previous)
+    progress(len(sources), len(sources))
+    return results
 
 
 def _batch(

@@ -165,3 +165,12 @@ def test_one_batched_decode(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert result.exit_code == 0, result.stderr
     assert len(calls) == 1 and calls[0] > 1
     assert json.loads(result.stdout)["model"]["name"] == engine.name
+
+
+def test_progress_is_shown_when_asked(in_tmp: Path) -> None:
+    result = invoke("glossary", "suggest", str(SEED), "--model", str(FIXTURE_MODEL), "--top", "3", "--progress")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[-1].startswith("decoding: ")
+    assert "segments" in result.stderr
+    quiet = invoke("glossary", "suggest", str(SEED), "--model", str(FIXTURE_MODEL), "--top", "3", "--no-progress")
+    assert quiet.stderr == ""
