@@ -224,7 +224,7 @@ def read_corpus(paths: Sequence[str]) -> list[CorpusDocument]:
     The one place that reads inputs, so new input formats plug in here.
     Unreadable or undecodable files raise the usual one-line errors.
     """
-    return [CorpusDocument(path, read_text(path).text) for path in corpus_files(paths)]
+    return [CorpusDocument("<stdin>" if path == "-" else path, read_text(path).text) for path in corpus_files(paths)]
 
 
 def corpus_files(paths: Sequence[str]) -> Iterator[str]:

@@ -174,3 +174,10 @@ def test_progress_is_shown_when_asked(in_tmp: Path) -> None:
     assert "segments" in result.stderr
     quiet = invoke("glossary", "suggest", str(SEED), "--model", str(FIXTURE_MODEL), "--top", "3", "--no-progress")
     assert quiet.stderr == ""
+
+
+def test_standard_input(in_tmp: Path) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    result = CliRunner().invoke(cli, ["glossary", "suggest", "-", "--no-model", "--top", "1"], input=text.encode())
+    assert result.exit_code == 0
+    assert "e.g. <stdin>:1:1: " in result.stdout
