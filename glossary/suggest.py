@@ -8,26 +8,27 @@ How a corpus becomes a ranked list (each step is one function below):
 1. Words come from the project's normalizer and the finder's word pattern, so
    spelling variants (ى/ي, ة/ه, hamza forms, diacritics, tatweel, bidi marks)
    are one word. A word that carries a proclitic (و ف ب ل ك, ل + ال) is read
-   with it removed when the corpus attests that reading (at least a third as
-   often as the word as written) (وللحشد → الحشد; وزارة stays: زارة is never written alone),
-   using the finder's own clitic rules (:func:`glossary.finder.first_word_readings`).
-   A clitic word only begins a candidate, never continues one: "and" starts a
-   new phrase.
+   without it where the corpus writes the bare word at least a third as often
+   (وللحشد → الحشد; وزارة stays: زارة is never written alone), by the finder's
+   own clitic rules (:func:`glossary.finder.first_word_readings`). A word with
+   و/ف ("and", "so") only begins a candidate; one with a preposition begins
+   one as its reading and continues one as written (…المستقلة للانتخابات).
 2. Candidates are runs of 1–5 words inside one stretch the finder would also
    treat as one term (words separated by a space, hyphen or underscore; any
    other punctuation, a number, or a word the glossary already covers ends the
    stretch). They are counted level by level: an n-gram can be frequent only
    if both its (n-1)-grams are, so a 10 MB corpus stays within memory.
 3. Termhood: a candidate must not begin or end with a function word, a date
-   word or a reporting verb, nor end with a head noun or title ("كتائب حزب").
-   Its frequency is discounted C-value style by the longer candidates it sits
-   in (so كتائب حزب الله beats كتائب حزب and حزب الله when they only occur
-   inside it), weighted by its length, by how strongly its words stick
-   together (Dunning's log-likelihood at the weakest split), by name cues
-   (a title such as الرئيس or المتحدث باسم before it, a head noun such as حزب or
-   قاعدة opening it) and by its spread over documents. A single word must be
-   name-like: frequent, and never written with the article toggled (بغداد, never
-   البغداد; الجيش and جيش are both common words).
+   word or a reporting verb, nor end with a head noun or title ("كتائب حزب"),
+   nor begin with an adjective. Only its occurrences standing on their own
+   count (C-value's nesting discount: كتائب حزب الله beats كتائب حزب and
+   حزب الله when they only occur inside it), weighted by its length, by how
+   strongly its words stick together (Dunning's log-likelihood at the weakest
+   split), by name cues (a title or news verb such as الرئيس, المتحدث باسم or
+   قال before it, a head noun such as حزب or قاعدة opening it) and by its
+   spread over documents. A single word must be name-like: frequent, never
+   written with the article toggled (بغداد, never البغداد; الجيش and جيش are
+   both common words), neither an adjective nor a noun that takes one.
 """
 from __future__ import annotations
 
