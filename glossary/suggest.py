@@ -214,6 +214,8 @@ class Suggestions:
     candidates: tuple[Candidate, ...]
     documents: tuple[str, ...]
     words: int
+    # The candidates ranked after the top ones (as far as the shortlist goes).
+    runners_up: tuple[Candidate, ...] = ()
 
 
 # ---------------------------------------------------------------- reading
@@ -770,6 +772,7 @@ def suggest_candidates(
     candidates.sort(key=lambda c: (-c.score, -c.count, c.key))
     return Suggestions(
         candidates=tuple(candidates[:top]),
+        runners_up=tuple(candidates[top:]),
         documents=tuple(document.path for document in documents),
         words=corpus.words,
     )

@@ -125,7 +125,9 @@ def suggest_command(
 
         show_progress = sys.stderr.isatty() if progress is None else progress
         printer = ProgressPrinter(sys.stderr, label="decoding") if show_progress else None
-        proposals = propose_renderings(documents, suggestions.candidates, engine, progress=printer)
+        proposals = propose_renderings(
+            documents, suggestions.candidates, engine, progress=printer, rivals=suggestions.runners_up
+        )
     else:
         proposals = without_renderings(suggestions.candidates)
     model = {"name": engine.name, "version": engine.version} if engine is not None else None
@@ -274,7 +276,7 @@ def format_yaml(
         candidate = proposal.candidate
         example = _example(documents, proposal)
         evidence = [
-            f"#{rank}: score {proposal.score:.2f}, {_plural(candidate.count, 'occurrence')} in"
+            f"rank {rank}: score {proposal.score:.2f}, {_plural(candidate.count, 'occurrence')} in"
             f" {_plural(candidate.documents, 'document')}",
             f"forms: {_counted(candidate.forms)}",
         ]

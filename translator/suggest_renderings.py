@@ -74,13 +74,17 @@ def propose_renderings(
     engine: Engine,
     max_occurrences: int = MAX_OCCURRENCES_PER_CANDIDATE,
     progress: Callable[[int, int], None] | None = None,
+    rivals: Sequence[Candidate] = (),
 ) -> list[Proposal]:
     """Renderings for every candidate from one batched decode, re-ranked (inconsistent ones up).
 
-    ``progress(done, total)`` is called while the batch decodes, where the
-    engine can report it (``ArgosEngine.on_progress``).
+    ``rivals`` are further candidates, not rendered themselves: where one
+    occurs in a decoded sentence, it keeps the phrases it explains better (so
+    the result does not depend on where ``--top`` cuts). ``progress(done,
+    total)`` is called while the batch decodes, where the engine can report it
+    (``ArgosEngine.on_progress``).
     """
-    sources, sites = _batch(documents, candidates, max_occurrences)
+    sources, sites = _batch(documents, candidates, max_occurrences, rivals)
     results = _decode(engine, sources, progress) if sources else []
     words = [[(m.start(), m.end(), m.group().casefold()) for m in _ENGLISH_WORD_RE.finditer(r.text)] for r in results]
     segments_with: dict[tuple[str, ...], set[int]] = defaultdict(set)
@@ -129,9 +133,15 @@ def _decode(engine: Engine, sources: list[str], progress: Callable[[int, int], N
 
 
 def _batch(
-    documents: Sequence[CorpusDocument], candidates: Sequence[Candidate], max_occurrences: int
+    documents: Sequence[CorpusDocument],
+    candidates: Sequence[Candidate],
+    max_occurrences: int,
+    rivals: Sequence[Candidate] = (),
 ) -> tuple[list[str], list[_Site]]:
-    """The distinct sentences holding the candidates, and where each occurrence sits in them."""
+    """The distinct sentences holding the candidates, and where each occurrence sits in them.
+
+    ``rivals`` (numbered after ``candidates``) get sites only in those sentences.
+    """
     segmented: dict[int, tuple[Segment, ...]] = {}
     segment_starts: dict[int, list[int]] = {}
     for index in sorted({o.document for c in candidates for o in c.occurrences}):
@@ -142,13 +152,18 @@ def _batch(
     batch_index: dict[str, int] = {}
     sources: list[str] = []
     sites: list[_Site] = []
-    for candidate_index, candidate in enumerate(candidates):
-        for occurrence in candidate.occurrences[:max_occurrences]:
+    for candidate_index, candidate in enumerate([*candidates, *rivals]):
+        rival = candidate_index >= len(candidates)
+        for occurrence in candidate.occurrences[: None if rival else max_occurrences]:
+            if occurrence.document not in segmented:
+                continue
             at = bisect_right(segment_starts[occurrence.document], occurrence.term_start) - 1
             segment = segmented[occurrence.document][at] if at >= 0 else None
             if segment is None or occurrence.end > segment.end:
                 continue  # the occurrence straddles a cut of an over-long sentence
             position = batch_index.get(segment.text)
+            if position is None and rival:
+                continue
             if position is None:
                 position = batch_index[segment.text] = len(sources)
                 sources.append(segment.text)

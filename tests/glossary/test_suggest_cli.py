@@ -181,3 +181,12 @@ def test_standard_input(in_tmp: Path) -> None:
     result = CliRunner().invoke(cli, ["glossary", "suggest", "-", "--no-model", "--top", "1"], input=text.encode())
     assert result.exit_code == 0
     assert "e.g. <stdin>:1:1: " in result.stdout
+
+
+def test_renderings_do_not_depend_on_where_top_cuts(in_tmp: Path) -> None:
+    def renderings(top: str) -> dict[str, object]:
+        result = invoke("glossary", "suggest", str(SEED), "--model", str(FIXTURE_MODEL), "--top", top, "--format", "json")
+        return {c["source"]: c["renderings"] for c in json.loads(result.stdout)["candidates"]}
+
+    few, many = renderings("3"), renderings("30")
+    assert few and all(many[source] == rendered for source, rendered in few.items())
