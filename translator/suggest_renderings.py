@@ -104,8 +104,8 @@ def propose_renderings(
         counts: Counter[str] = Counter()
         spelled: dict[str, Counter[str]] = defaultdict(Counter)
         for site in own:
-            rivals = [holders[other] for other in in_segment[site.segment] if other != index]
-            text = _rendering_at(site, results[site.segment], words[site.segment], holding, rivals, segments_with)
+            others = [holders[other] for other in in_segment[site.segment] if other != index]
+            text = _rendering_at(site, results[site.segment], words[site.segment], holding, others, segments_with)
             if text:
                 counts[fold_english(text)] += 1
                 spelled[fold_english(text)][text] += 1
