@@ -32,7 +32,7 @@ def _format_for(chosen: str | None, path: str | None, option: str) -> str:
     "--to",
     "to_format",
     type=click.Choice(FORMATS),
-    help="tbx (TBX-Basic 2019), csv (UTF-8 with BOM, for Excel) or tsv. Default: from -o's suffix.",
+    help="tbx (TBX-Basic 2019), csv (UTF-8 with BOM, for Excel), tsv or yaml. Default: from -o's suffix.",
 )
 @click.option("-o", "--output", "output_path", metavar="OUT", help="Write here (atomically) instead of stdout.")
 def export_command(glossary_path: str, to_format: str | None, output_path: str | None) -> None:
