@@ -540,6 +540,8 @@ def _inside_longer(
     inside: Counter[tuple[int, ...]] = Counter()
     for key in keys:
         count = counts[key]
+        if count < 2:
+            continue  # a longer phrase seen once is no evidence that its parts never stand alone
         inside[key[:-1]] += count
         inside[_as_first(key[1:], to_first)] += count
     return inside
@@ -603,7 +605,9 @@ def _score_candidates(corpus: _Corpus, counts: dict[tuple[int, ...], int], min_c
                 strength *= INNER_FUNCTION_WORD_FACTOR
         if independent <= 0:
             continue  # only ever inside longer candidates
-        scored.append(_Scored(key, count, association, math.log2(len(key) + 1) * independent * strength))
+        # Seen once, a longer phrase is no likelier a term than its parts: no length weight.
+        length = math.log2(len(key) + 1) if count > 1 else 1.0
+        scored.append(_Scored(key, count, association, length * independent * strength))
     scored.sort(key=lambda s: -s.base)
     return scored
 

@@ -199,3 +199,12 @@ def test_suggest_module_does_not_import_the_model_stack() -> None:
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert output.stdout.strip() == "[]"
+
+
+def test_min_count_one_lists_names_seen_once_after_the_recurring_ones() -> None:
+    candidates = suggest_candidates(read_corpus([str(SEED)]), top=60, min_count=1).candidates
+    sources = [c.source for c in candidates]
+    assert {"كتائب حزب الله", "فيلق القدس", "عصبة الثائرين"} <= set(sources)
+    first_single = next(i for i, c in enumerate(candidates) if c.count == 1)
+    assert all(c.count >= 2 for c in candidates[:first_single])
+    assert sources.index("قاعدة القيارة") < first_single
