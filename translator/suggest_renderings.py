@@ -39,7 +39,8 @@ ATTENTION_WEIGHT = 0.5
 LENGTH_BONUS = 0.7
 # A rendering has at most one English word more than the candidate has Arabic words, and at most this many.
 MAX_RENDERING_WORDS = 6
-# A phrase found in only one of the candidate's sentences counts only if each
+# A phrase found in only one of the candidate's sentences (or for a candidate
+# seen in one sentence) counts only if each
 # of its words has this share of its attention, or more, on the candidate's source tokens.
 ATTENDED = 0.5
 # Below this the best word is no evidence at all: no rendering for that occurrence.
@@ -225,8 +226,10 @@ def _rendering_at(
             if any(dice(having, other) > own for other in rivals):
                 continue
             attended = sum(attention[first : last + 1]) / (last - first + 1)
-            if len(having & holding) < 2 <= len(holding) and min(attention[first : last + 1]) < ATTENDED:
-                continue  # seen once, and attention does not point at all of it: no evidence
+            if len(having & holding) < 2 and min(attention[first : last + 1]) < ATTENDED:
+                # Seen with the candidate once (or the candidate has one sentence: every
+                # phrase of it co-occurs perfectly), and attention does not point at all of it.
+                continue
             evidence = own + ATTENTION_WEIGHT * attended
             if evidence < MIN_WORD_SCORE:
                 continue
