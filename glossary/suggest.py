@@ -344,9 +344,9 @@ def _lines(document: CorpusDocument) -> Iterator[tuple[int, int, str]]:
 
 # A stretch the finder could match as one term: words joined only by the
 # finder's term gaps (space, underscore, hyphens); anything else ends it.
-_STRETCH_RE = re.compile(
-    WORD_RE.pattern + "(?:" + TERM_GAP_RE.pattern.rstrip("*") + "+" + WORD_RE.pattern + ")*"
-)
+# Built from the finder's own two patterns (word characters and gap characters
+# are disjoint, so a gap between two words is never empty).
+_STRETCH_RE = re.compile(WORD_RE.pattern + "(?:(?:" + TERM_GAP_RE.pattern + ")" + WORD_RE.pattern + ")*")
 # Plans: what a written word adds to the sequence.
 _BREAK, _PLAIN, _CONJUNCTION, _PREPOSITION = range(4)
 # Written over glossary terms before splitting: never a word, always a break.

@@ -208,3 +208,19 @@ def test_min_count_one_lists_names_seen_once_after_the_recurring_ones() -> None:
     first_single = next(i for i, c in enumerate(candidates) if c.count == 1)
     assert all(c.count >= 2 for c in candidates[:first_single])
     assert sources.index("قاعدة القيارة") < first_single
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ابت _-–،.«»\"#12\n", max_size=80))
+def test_stretches_agree_with_the_finders_term_gaps(text: str) -> None:
+    from glossary.finder import TERM_GAP_RE, WORD_RE
+    from glossary.suggest import _STRETCH_RE
+
+    words = list(WORD_RE.finditer(text))
+    expected: list[list[str]] = []
+    for previous, match in zip([None, *words], words):
+        if previous is None or not TERM_GAP_RE.fullmatch(text, previous.end(), match.start()):
+            expected.append([])
+        expected[-1].append(match.group())
+    found = [WORD_RE.findall(stretch.group()) for stretch in _STRETCH_RE.finditer(text)]
+    assert found == expected
