@@ -190,3 +190,23 @@ def test_renderings_do_not_depend_on_where_top_cuts(in_tmp: Path) -> None:
 
     few, many = renderings("3"), renderings("30")
     assert few and all(many[source] == rendered for source, rendered in few.items())
+
+
+ENCODINGS = [
+    ("utf-8", "\n"),
+    ("utf-8-sig", "\r\n"),
+    ("utf-16", "\n"),
+    ("cp1256", "\r\n"),
+]
+
+
+@pytest.mark.parametrize("encoding, newline", ENCODINGS)
+def test_every_accepted_encoding_gives_the_same_candidates(in_tmp: Path, encoding: str, newline: str) -> None:
+    text = SEED.read_text(encoding="utf-8").replace("\n", newline)
+    source = in_tmp / "article.ar.txt"
+    source.write_bytes(text.encode(encoding))
+    result = invoke("glossary", "suggest", str(source), "--no-model", "--top", "5", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    candidates = json.loads(result.stdout)["candidates"]
+    assert [c["source"] for c in candidates][:3] == ["التحالف الدولي", "قاعدة القيارة", "قوات التحالف"]
+    assert candidates[1]["example"]["line"] == 1 and candidates[1]["example"]["column"] == 21
