@@ -70,6 +70,20 @@ def _engine(model_spec: str | None, no_model: bool) -> Engine | None:
         return None
 
 
+def _with_renderings(
+    documents: Sequence[CorpusDocument], suggestions: Suggestions, engine: Engine | None, progress: bool | None
+) -> list[Proposal]:
+    """The candidates as proposals: with the engine's renderings (one batch), or without."""
+    if engine is None:
+        return without_renderings(suggestions.candidates)
+    from translator.progress import ProgressPrinter
+    from translator.suggest_renderings import propose_renderings
+
+    show_progress = sys.stderr.isatty() if progress is None else progress
+    printer = ProgressPrinter(sys.stderr, label="decoding") if show_progress else None
+    return propose_renderings(documents, suggestions.candidates, engine, progress=printer, rivals=suggestions.runners_up)
+
+
 @click.command("suggest")
 @click.argument("paths", nargs=-1, required=True, metavar="PATHS...")
 @glossary_option
@@ -119,17 +133,7 @@ def suggest_command(
     documents = read_corpus(paths)
     suggestions = suggest_candidates(documents, glossary, top=top, min_count=min_count)
     engine = _engine(model_spec, no_model) if suggestions.candidates else None
-    if engine is not None:
-        from translator.progress import ProgressPrinter
-        from translator.suggest_renderings import propose_renderings
-
-        show_progress = sys.stderr.isatty() if progress is None else progress
-        printer = ProgressPrinter(sys.stderr, label="decoding") if show_progress else None
-        proposals = propose_renderings(
-            documents, suggestions.candidates, engine, progress=printer, rivals=suggestions.runners_up
-        )
-    else:
-        proposals = without_renderings(suggestions.candidates)
+    proposals = _with_renderings(documents, suggestions, engine, progress)
     model = {"name": engine.name, "version": engine.version} if engine is not None else None
     if not proposals:
         click.echo(
