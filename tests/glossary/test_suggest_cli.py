@@ -210,3 +210,11 @@ def test_every_accepted_encoding_gives_the_same_candidates(in_tmp: Path, encodin
     candidates = json.loads(result.stdout)["candidates"]
     assert [c["source"] for c in candidates][:3] == ["التحالف الدولي", "قاعدة القيارة", "قوات التحالف"]
     assert candidates[1]["example"]["line"] == 1 and candidates[1]["example"]["column"] == 21
+
+
+def test_folder_without_texts_is_an_empty_corpus(in_tmp: Path) -> None:
+    (in_tmp / "empty").mkdir()
+    (in_tmp / "empty" / "notes.docx.bak").write_bytes(b"\x00\x01")
+    result = invoke("glossary", "suggest", "empty", "--no-model")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == "tarjama: no candidates in 0 documents (0 words, --min-count 2)\n"
