@@ -328,3 +328,5 @@ def fmt(ctx: click.Context, files: tuple[str, ...], check: bool, glossary_path: 
 
 from glossary.exchange_cli import export_command, import_command  # noqa: E402 - the group must exist first
 glossary.add_command(export_command); glossary.add_command(import_command)  # noqa: E702
+from glossary.suggest_cli import suggest_command  # noqa: E402
+glossary.add_command(suggest_command)

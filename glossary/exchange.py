@@ -31,7 +31,7 @@ from glossary.normalize import normalize_arabic
 from glossary.textio import decode_text, edit_lock, encode_like, read_bytes, write_atomic
 from glossary.yamlio import dump_glossary, parse_document, parse_glossary, read_glossary_file, render_entry
 
-FORMATS = ("tbx", "csv", "tsv")
+FORMATS = ("tbx", "csv", "tsv", "yaml")
 MERGE = "merge"
 REPLACE = "replace"
 
@@ -110,6 +110,8 @@ def export_glossary(glossary: Glossary, to_format: str) -> str:
         return export_tbx(glossary)
     if to_format in ("csv", "tsv"):
         return export_table(glossary, "," if to_format == "csv" else "\t")
+    if to_format == "yaml":
+        return dump_glossary(glossary)
     raise ValueError(f"unknown exchange format {to_format!r}")
 
 
@@ -231,6 +233,10 @@ def read_exchange(
         return read_tbx(data, path, source_lang, target_lang)
     if from_format in ("csv", "tsv"):
         return read_table(decode_text(data, path).text, path, "," if from_format == "csv" else "\t")
+    if from_format == "yaml":
+        # Another tarjama glossary (`glossary suggest --format yaml`): loaded with
+        # every check of the YAML loader, positions in that file.
+        return list(parse_glossary(decode_text(data, path).text, path).entries)
     raise ValueError(f"unknown exchange format {from_format!r}")
 
 

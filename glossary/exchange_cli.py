@@ -13,7 +13,7 @@ from glossary.options import glossary_option
 from glossary.textio import write_atomic
 from glossary.yamlio import load_glossary
 
-_SUFFIX_FORMATS = {".tbx": "tbx", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv"}
+_SUFFIX_FORMATS = {".tbx": "tbx", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".yaml": "yaml", ".yml": "yaml"}
 
 
 def _format_for(chosen: str | None, path: str | None, option: str) -> str:
@@ -32,7 +32,7 @@ def _format_for(chosen: str | None, path: str | None, option: str) -> str:
     "--to",
     "to_format",
     type=click.Choice(FORMATS),
-    help="tbx (TBX-Basic 2019), csv (UTF-8 with BOM, for Excel) or tsv. Default: from -o's suffix.",
+    help="tbx (TBX-Basic 2019), csv (UTF-8 with BOM, for Excel), tsv or yaml. Default: from -o's suffix.",
 )
 @click.option("-o", "--output", "output_path", metavar="OUT", help="Write here (atomically) instead of stdout.")
 def export_command(glossary_path: str, to_format: str | None, output_path: str | None) -> None:
@@ -64,7 +64,7 @@ def export_command(glossary_path: str, to_format: str | None, output_path: str |
     "--from",
     "from_format",
     type=click.Choice(FORMATS),
-    help="tbx (TBX-Basic 2019 or 2008/martif), csv or tsv. Default: from FILE's suffix.",
+    help="tbx (TBX-Basic 2019 or 2008/martif), csv, tsv or yaml (a tarjama glossary). Default: from FILE's suffix.",
 )
 @glossary_option
 @click.option(
@@ -75,7 +75,7 @@ def export_command(glossary_path: str, to_format: str | None, output_path: str |
     help="--merge adds new entries and keeps the glossary's on conflict; --replace swaps all terms for FILE's.",
 )
 def import_command(import_path: str, from_format: str | None, glossary_path: str, merge: bool) -> None:
-    """Import terms from a TBX, CSV or TSV file into the glossary.
+    """Import terms from a TBX, CSV, TSV or tarjama YAML file into the glossary.
 
     Validated like the YAML file itself (errors point at FILE:LINE:COL, exit 2);
     the glossary is rewritten atomically under its edit lock. A source form the

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from glossary.yamlio import load_glossary
 from translator.cli import cli
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "exchange"
@@ -58,7 +59,26 @@ def test_export_to_file_guesses_the_format_from_the_suffix(glossary_file: Path, 
 def test_export_without_a_format_it_can_guess_is_a_usage_error(glossary_file: Path) -> None:
     result = invoke("glossary", "export", "-g", str(glossary_file), "-o", "terms.xlsx")
     assert result.exit_code == 2
-    assert "Error: missing --to tbx|csv|tsv (the file name does not say which)" in result.stderr
+    assert "Error: missing --to tbx|csv|tsv|yaml (the file name does not say which)" in result.stderr
+
+
+def test_yaml_round_trip_through_export_and_import(glossary_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "copy.yaml"
+    assert invoke("glossary", "export", "-g", str(glossary_file), "-o", str(out)).exit_code == 0
+    target = tmp_path / "new.yaml"
+    result = invoke("glossary", "import", str(out), "-g", str(target))
+    assert (result.exit_code, result.stdout) == (0, "imported 2 entries: 2 added, 0 merged, 0 conflicting\n")
+    assert load_glossary(target).entries == load_glossary(glossary_file).entries
+
+
+def test_broken_yaml_import_points_into_the_imported_file(glossary_file: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "candidates.yml"
+    broken.write_text("version: 1\nterms:\n  - source: الموصل\n", encoding="utf-8")
+    before = glossary_file.read_bytes()
+    result = invoke("glossary", "import", str(broken), "-g", str(glossary_file))
+    assert result.exit_code == 2
+    assert result.stderr == f"tarjama: error: {broken}:3:5: entry without 'target'\n"
+    assert glossary_file.read_bytes() == before
 
 
 def test_export_of_a_broken_glossary_is_its_error(tmp_path: Path) -> None:

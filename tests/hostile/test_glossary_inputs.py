@@ -53,6 +53,7 @@ GLOSSARY_COMMANDS = {
     "glossary-fmt-check": lambda g, d: ["glossary", "fmt", "--check", "-g", str(g)],
     "glossary-export": lambda g, d: ["glossary", "export", "--to", "tbx", "-o", str(d / "out.tbx"), "-g", str(g)],
     "glossary-import-merge": lambda g, d: ["glossary", "import", str(_csv(d)), "-g", str(g)],
+    "glossary-suggest": lambda g, d: ["glossary", "suggest", str(_pair(d)[0]), "--no-model", "-g", str(g)],
 }
 
 # What each broken glossary says, and whether its message carries LINE:COL.

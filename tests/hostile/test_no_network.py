@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile_inputs import FIXTURE_MODEL, HEADLINE, assert_one_error, assert_refused, invoke, run_tarjama, write_file
+from hostile_inputs import FIXTURE_MODEL, HEADLINE, SEEDS, assert_one_error, assert_refused, invoke, run_tarjama, write_file
 
 
 def test_sockets_cannot_connect_in_process() -> None:
@@ -68,6 +68,8 @@ def _offline_commands(tmp: Path) -> list[list[str]]:
         ["model", "info"],
         ["translate", str(source), "-o", "-", *g],
         ["translate", str(source), "-o", "-", "--model", str(FIXTURE_MODEL), *g],
+        ["glossary", "suggest", str(SEEDS / "qayyarah-handover.ar.txt"), "--top", "5", *g],  # the installed model
+        ["glossary", "suggest", str(SEEDS / "qayyarah-handover.ar.txt"), "--no-model", *g],
         ["model", "remove", "ar-en"],
     ]
 

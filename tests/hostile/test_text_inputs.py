@@ -47,7 +47,17 @@ def _translate(source: Path, tmp: Path, glossary: Path) -> list[str]:
     return ["translate", str(source), "--out-dir", str(tmp / "out"), "--model", str(FIXTURE_MODEL), "-g", str(glossary)]
 
 
-TEXT_COMMANDS = {"terms": _terms, "check-source": _check_source, "check-target": _check_target, "translate": _translate}
+def _suggest(source: Path, tmp: Path, glossary: Path) -> list[str]:
+    return ["glossary", "suggest", str(source), "--no-model", "-g", str(glossary)]
+
+
+TEXT_COMMANDS = {
+    "terms": _terms,
+    "check-source": _check_source,
+    "check-target": _check_target,
+    "translate": _translate,
+    "suggest": _suggest,
+}
 
 
 @pytest.mark.parametrize("command", list(TEXT_COMMANDS))
@@ -129,8 +139,8 @@ PATH_CASES = [
     pytest.param(command, name, id=f"{name}-{command}")
     for command in PATH_COMMANDS
     for name in BAD_PATHS
-    # translate takes folders as archives (tests/translator/test_archive.py).
-    if (command, name) != ("translate", "directory")
+    # translate takes folders as archives (tests/translator/test_archive.py); suggest reads folders.
+    if (command, name) not in {("translate", "directory"), ("suggest", "directory")}
 ]
 
 
