@@ -24,9 +24,15 @@ def supported_suffixes() -> frozenset[str]:
     One place on purpose: a format that ``tarjama translate`` learns (by a
     suffix table) becomes archive-translatable by changing only this answer.
     """
-    from translator.commands.translate import MARKDOWN_SUFFIXES
+    # Archive workers translate text and Markdown (their documents are one unit);
+    # the document formats join once the workers read through translator.formats.
+    return frozenset({".txt"}) | _markdown_suffixes()
 
-    return frozenset({".txt"}) | MARKDOWN_SUFFIXES
+
+def _markdown_suffixes() -> frozenset[str]:
+    from translator.formats import FORMAT_MODULES
+
+    return frozenset(suffix for suffix, name in FORMAT_MODULES.items() if name == "markdown")
 
 
 @dataclass(frozen=True)
@@ -41,9 +47,7 @@ class ArchiveFile:
 
     @property
     def markdown(self) -> bool:
-        from translator.commands.translate import MARKDOWN_SUFFIXES
-
-        return PurePosixPath(self.relative).suffix.lower() in MARKDOWN_SUFFIXES
+        return PurePosixPath(self.relative).suffix.lower() in _markdown_suffixes()
 
 
 @dataclass(frozen=True)
