@@ -20,7 +20,7 @@ import os
 import re
 import xml.parsers.expat
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 from xml.etree import ElementTree
 
 from glossary.english import fold_english
@@ -265,10 +265,38 @@ class _Node:
         return value.split("-")[0].split("_")[0].lower()
 
 
-class _Refused(Exception):
+class RefusedXml(Exception):
+    """Unsafe XML (an inline DTD, an entity declaration, an undefined entity), with its position."""
+
     def __init__(self, message: str, line: int, column: int) -> None:
         super().__init__(message)
         self.message, self.line, self.column = message, line, column
+
+
+
+def refuse_unsafe_xml(parser: Any) -> None:
+    """Make an expat ``parser`` raise :class:`RefusedXml` on DTD subsets and entities (no XXE, no expansion).
+
+    The one place both the TBX reader and the XLIFF/TMX readers get this rule from.
+    """
+
+    def where() -> tuple[int, int]:
+        return parser.CurrentLineNumber, parser.CurrentColumnNumber + 1
+
+    def doctype(name: str, system_id: str | None, public_id: str | None, has_internal_subset: int) -> None:
+        if has_internal_subset:
+            raise RefusedXml("refusing XML with an inline DTD", *where())
+
+    def entity(*args: object) -> None:
+        raise RefusedXml("refusing XML with an entity declaration", *where())
+
+    def skipped(name: str, is_parameter_entity: int) -> None:
+        raise RefusedXml(f"undefined entity &{name};", *where())
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = entity
+    parser.SkippedEntityHandler = skipped
+    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
 
 def parse_xml(text: str, path: str) -> _Node:
@@ -300,29 +328,16 @@ def parse_xml(text: str, path: str) -> _Node:
         if stack:
             stack[-1].text_parts.append(data)
 
-    def doctype(name: str, system_id: str | None, public_id: str | None, has_internal_subset: int) -> None:
-        if has_internal_subset:
-            raise _Refused("refusing XML with an inline DTD", parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
-
-    def entity(*args: object) -> None:
-        raise _Refused("refusing XML with an entity declaration", parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
-
-    def skipped(name: str, is_parameter_entity: int) -> None:
-        raise _Refused(f"undefined entity &{name};", parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
-
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = characters
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = entity
-    parser.SkippedEntityHandler = skipped
-    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    refuse_unsafe_xml(parser)
     try:
         parser.Parse(text.encode("utf-8"), True)
     except xml.parsers.expat.ExpatError as exc:
         message = xml.parsers.expat.ErrorString(exc.code) or "invalid XML"
         raise GlossaryError(f"malformed XML: {message}", path, exc.lineno, exc.offset + 1) from None
-    except _Refused as exc:
+    except RefusedXml as exc:
         raise GlossaryError(exc.message, path, exc.line, exc.column) from None
     return roots[0]
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Union
 
 from glossary.errors import FileFormatError
+from glossary.exchange import RefusedXml, refuse_unsafe_xml
 from glossary.textio import decode_text
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -131,10 +132,6 @@ class XmlDocument:
         return self.data[start:end]
 
 
-class _Refused(Exception):
-    def __init__(self, message: str, line: int, column: int) -> None:
-        super().__init__(message)
-        self.message, self.line, self.column = message, line, column
 
 
 def parse_xml_file(data: bytes, path: str) -> XmlDocument:
@@ -233,29 +230,16 @@ def _parse(body: bytes, path: str) -> XmlElement:
             else:
                 content.append(data)
 
-    def doctype(name: str, system_id: str | None, public_id: str | None, has_internal_subset: int) -> None:
-        if has_internal_subset:
-            raise _Refused("refusing XML with an inline DTD", parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
-
-    def entity(*args: object) -> None:
-        raise _Refused("refusing XML with an entity declaration", parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
-
-    def skipped(name: str, is_parameter_entity: int) -> None:
-        raise _Refused(f"undefined entity &{name};", parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
-
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = characters
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = entity
-    parser.SkippedEntityHandler = skipped
-    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    refuse_unsafe_xml(parser)
     try:
         parser.Parse(body, True)
     except xml.parsers.expat.ExpatError as exc:
         message = xml.parsers.expat.ErrorString(exc.code) or "invalid XML"
         raise FileFormatError(f"malformed XML: {message}", path, exc.lineno, exc.offset + 1) from None
-    except _Refused as exc:
+    except RefusedXml as exc:
         raise FileFormatError(exc.message, path, exc.line, exc.column) from None
     return roots[0]
 
