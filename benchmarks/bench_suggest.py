@@ -62,7 +62,7 @@ def quality() -> tuple[float, float]:
     keys = [{" ".join(form_words(form)) for form in forms} for forms in gold]
     all_keys = set().union(*keys)
     started = time.perf_counter()
-    suggestions = suggest_candidates(documents, None, top=TOP, min_count=2)
+    suggestions = suggest_candidates(documents, None, top=TOP, min_count=2, headed_once=True)
     elapsed = time.perf_counter() - started
     listed = [candidate.key for candidate in suggestions.candidates]
     recurring = [i for i, count in enumerate(occurrences) if count >= 2]
@@ -79,7 +79,7 @@ def quality() -> tuple[float, float]:
     in_top = sum(1 for key in listed if key in all_keys)
     print(f"(recall ceiling with {len(recurring)} recurring gold entries in a top {TOP}: {ceiling:.2f};"
           f" gold in the whole top {TOP}: {in_top}/{len(listed)})")
-    wide = suggest_candidates(documents, None, top=len(recurring), min_count=2)
+    wide = suggest_candidates(documents, None, top=len(recurring), min_count=2, headed_once=True)
     wide_keys = {candidate.key for candidate in wide.candidates}
     wide_found = sum(1 for i in recurring if keys[i] & wide_keys)
     print(f"(for comparison: recurring gold in the top {len(recurring)}: {wide_found}/{len(recurring)}"

@@ -63,9 +63,12 @@ CLITIC_EVIDENCE = 3
 DEFAULT_TOP = 50
 DEFAULT_MIN_COUNT = 2
 
-# Files a folder contributes: the formats `tarjama translate` reads. A file
-# named on the command line is read whatever its name.
-CORPUS_SUFFIXES = (".txt", ".md", ".markdown")
+# Files a folder contributes: the formats `tarjama translate` reads (plain
+# text, and every suffix of translator.formats.FORMAT_MODULES, checked in
+# tests). A file named on the command line is read whatever its name.
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+DOCUMENT_SUFFIXES = (".html", ".htm", ".docx", ".xlf", ".xliff", ".sdlxliff", ".mqxliff", ".srt", ".vtt")
+CORPUS_SUFFIXES = TEXT_SUFFIXES + DOCUMENT_SUFFIXES
 
 # Words that never begin or end a name or term: prepositions, conjunctions,
 # pronouns, particles, auxiliaries. Written as in running text; normalized
@@ -99,26 +102,66 @@ DATE_WORDS = """
 العام عام الأسبوع أسبوع الشهر شهر السنة سنة الماضي الماضية المقبل المقبلة الحالي الحالية الجاري
 """.split()
 
+# Number words: a count is no part of a name (ثلاثين يوما، مئات الجنود).
+NUMBER_WORDS = """
+واحد اثنان اثنين ثلاث ثلاثة أربع أربعة خمس خمسة ست ستة سبع سبعة ثماني ثمانية تسع تسعة عشر عشرة
+عشرات عشرين ثلاثين أربعين خمسين ستين سبعين ثمانين تسعين مئة مائة مئات ألف آلاف مليون ملايين مليار
+مليارات نصف ربع ثلث أول ثاني ثالث رابع خامس
+""".split()
+
 # Titles written before a person's or body's name: the words after them are a
 # name. NEWS_VERBS are a cue too: the subject a news verb introduces is a name.
 TITLE_CUES = """
 الرئيس الجنرال العميد العقيد اللواء الكولونيل المقدم الرائد النقيب الشيخ السيد السيدة الزعيم
 القائد قائد زعيم رئيس وزير الوزير النائب المتحدث الناطق المبعوث السفير مستشار المستشار أمين
+مدينة بلدة قرية العاصمة عاصمة
 """.split()
+# (The last line: a place's generic head is a cue, not part of its name: مدينة الموصل is Mosul.)
 # Two-word cues: the spokesman *for* X.
 TITLE_PHRASE_CUES = ("المتحدث باسم", "الناطق باسم", "متحدث باسم", "ناطق باسم")
 
 # Head nouns that open a name (حزب الله, قاعدة القيارة, وزارة الدفاع).
 HEAD_CUES = """
-حزب كتائب حركة تنظيم قوات فيلق لواء قاعدة مطار وزارة محافظة مدينة جامعة شركة هيئة مجلس جيش
+حزب كتائب حركة تنظيم قوات فيلق لواء قاعدة مطار وزارة محافظة جامعة شركة هيئة مجلس جيش
 جماعة جبهة منظمة ميناء معبر مخيم سرايا عصائب عصبة خلية بعثة وكالة
+""".split()
+
+# Common nouns of news prose that read like names when standing alone (no
+# article to toggle in a small corpus, no adjective after them): never a
+# single-word candidate. Phrases holding them are unaffected (الحكومة الاتحادية).
+COMMON_NOUNS = """
+البلاد بلاد البلد الدولة دولة الحكومة حكومة الوزارة الرئاسة البرلمان المجلس اللجنة لجنة الجيش القوات
+الشرطة الأمن الشعب المواطنين المواطنون السكان الناس العالم المنطقة منطقة المحافظة الإقليم الحدود
+الأراضي الأرض الحرب الهجوم هجوم الهجمات هجمات العملية عملية العمليات عمليات الاتفاق اتفاق الاتفاقات
+اتفاقات الاتفاقية المفاوضات الانتخابات انتخابات الاقتراع التصويت الاستفتاء القرار قرار القانون قانون
+الدستور المشروع مشروع الخطة خطة الأزمة أزمة الوضع الأوضاع الملف المسألة القضية قضية الاتهام الاتهامات
+بيان البيان تصريح تصريحات التصريحات مؤتمر المؤتمر اجتماع الاجتماع لقاء اللقاء زيارة الزيارة مصدر
+المصدر مصادر المصادر مسؤول المسؤول مسؤولين المسؤولين مسؤولون المسؤولون النواب الأطراف الجانب
+الطرفين المعارضة المتظاهرين المحتجين الضحايا القتلى الجرحى مقتل مصرع إصابة الإصابات الدعم دعم
+المساعدات المساعدة الاقتصاد النفط الموازنة الميزانية الرواتب رواتب الأسعار الأموال التمويل الاستثمار
+السوق التجارة الطاقة الكهرباء المياه الصحة التعليم الفيروس الوباء الإرهاب المسلحين مسلحين الفصائل
+فصائل الميليشيات السلاح الأسلحة الصواريخ صواريخ الطائرات الغارات غارة الغارة الانسحاب انسحاب سحب
+تسليم التسليم نشر الانتشار تمديد تنفيذ السيطرة الاستقرار التحقيق تحقيق المحكمة القضاء السجن
+الاعتقال اعتقال الإفراج الحوار العلاقات علاقات التعاون التقرير تقرير الصحفيين الإعلام الصحيفة
+الوكالة فيديو الفيديو الصور المقاتلين الجنود العسكريين المدنيين الأهالي العائلات الأسر اللاجئين النازحين
+""".split()
+
+# Head nouns of places: the word after one is a place name (مطار أربيل, قاعدة القيارة),
+# a cue for that word standing alone elsewhere.
+PLACE_HEADS = """
+قاعدة مطار محافظة ميناء معبر مخيم قضاء ناحية
 """.split()
 
 # How sharply the log-likelihood rewards words that stick together: the
 # association factor is G2 / (G2 + ASSOCIATION_HALF); at G2 = ASSOCIATION_HALF it is 0.5.
 ASSOCIATION_HALF = 12.0
-# A single word enters only when name-like, this many times at least (and min_count).
+# A single word enters only when name-like, this many times at least (and
+# min_count); a cued one (after a title or a news verb, after a place's generic
+# head, or after a first name: عدنان الزرفي … الزرفي) from CUED_SINGLE_WORD_COUNT.
 MIN_SINGLE_WORD_COUNT = 3
+CUED_SINGLE_WORD_COUNT = 2
+# A cued single word's strength: SINGLE_WORD_FACTOR * (1 + SINGLE_CUE_BONUS * cued share).
+SINGLE_CUE_BONUS = 1.5
 # A single word followed by a definite word in 1/HEAD_SHARE of its occurrences
 # or more is a common noun (a construct's head, or a noun with an adjective).
 HEAD_SHARE = 3
@@ -153,10 +196,16 @@ _DELETED_RE = re.compile("[" + re.escape(DELETED) + "]")
 
 @dataclass(frozen=True)
 class CorpusDocument:
-    """One input file, decoded (line ends ``\\n``)."""
+    """One input file, decoded (line ends ``\\n``).
+
+    For a document format (HTML, DOCX, XLIFF, subtitles) ``text`` is its
+    translatable units, one per line, and ``places`` gives, per line, where that
+    unit is in the file: ``(line, column)`` or a label (``body:p12``).
+    """
 
     path: str
     text: str
+    places: tuple[tuple[int, int] | str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -229,7 +278,43 @@ def read_corpus(paths: Sequence[str]) -> list[CorpusDocument]:
     The one place that reads inputs, so new input formats plug in here.
     Unreadable or undecodable files raise the usual one-line errors.
     """
-    return [CorpusDocument("<stdin>" if path == "-" else path, read_text(path).text) for path in corpus_files(paths)]
+    return [_read_document(path) for path in corpus_files(paths)]
+
+
+def _read_document(path: str) -> CorpusDocument:
+    if path == "-":
+        return CorpusDocument("<stdin>", read_text(path).text)
+    if not path.lower().endswith(DOCUMENT_SUFFIXES):
+        return CorpusDocument(path, read_text(path).text)
+    # Imported here: only a document input pays for the format libraries.
+    from glossary.textio import read_bytes
+    from translator.formats import read_document
+
+    # Every source unit counts, translated already or not (XLIFF targets are no matter here).
+    units = read_document(read_bytes(path), path, overwrite_targets=True).units
+    lines: list[str] = []
+    places: list[tuple[int, int] | str] = []
+    for unit in units:
+        if not unit.text.strip():
+            continue
+        lines.append(" ".join(unit.text.split()))
+        location = unit.location
+        if location.line is not None:
+            places.append((location.line, location.column or 1))
+        else:
+            places.append(location.label or "")
+    return CorpusDocument(path, "\n".join(lines) + ("\n" if lines else ""), tuple(places))
+
+
+def occurrence_place(document: CorpusDocument, occurrence: Occurrence) -> tuple[int | None, int | None, str | None]:
+    """``(line, column, label)`` of an occurrence in its file (a document format's unit, else the text)."""
+    if document.places is None:
+        return occurrence.line, occurrence.column, None
+    place = document.places[occurrence.line - 1]
+    if isinstance(place, str):
+        return None, None, place
+    # A unit's words were joined by single spaces: the column is that of the unit's start.
+    return place[0], place[1], None
 
 
 def corpus_files(paths: Sequence[str]) -> Iterator[str]:
@@ -262,6 +347,8 @@ class _WordClasses:
     verbs: frozenset[str]  # news verbs and titles, with any proclitic: cues before a name
     title_phrases: frozenset[tuple[str, str]]
     heads: frozenset[str]
+    common_nouns: frozenset[str]  # never a single-word candidate
+    place_heads: frozenset[str]
 
 
 _CLASSES: list[_WordClasses] = []
@@ -276,11 +363,13 @@ def _word_classes() -> _WordClasses:
         _CLASSES.append(
             _WordClasses(
                 function=function,
-                edge=function | _with_clitics(NEWS_VERBS) | _with_clitics(DATE_WORDS),
+                edge=function | _with_clitics(NEWS_VERBS) | _with_clitics(DATE_WORDS) | _with_clitics(NUMBER_WORDS),
                 titles=titles,
                 verbs=_with_clitics(NEWS_VERBS) | _with_clitics(TITLE_CUES),
                 title_phrases=frozenset(tuple(normalize_arabic(p).split()) for p in TITLE_PHRASE_CUES),  # type: ignore[misc]
                 heads=heads,
+                common_nouns=frozenset(normalize_arabic(word) for word in COMMON_NOUNS),
+                place_heads=frozenset(normalize_arabic(word) for word in PLACE_HEADS),
             )
         )
     return _CLASSES[0]
@@ -397,12 +486,20 @@ def _build_corpus(documents: Sequence[CorpusDocument], glossary: Glossary | None
     lines: list[_Line] = []
     # Bound methods: this loop runs once per word of the corpus.
     add_id, add_first, add_start, add_end = ids.append, first_ids.append, starts.append, ends.append
+    # A line written again (a headline repeated as the title, an article filed
+    # twice, the same text as .html and .docx) counts once: copies would make
+    # whole sentences look like terms.
+    seen_lines: set[int] = set()
     for doc_index, document in enumerate(documents):
         for number, offset, line in _lines(document):
             if not line.strip():
                 continue
-            lines.append(_Line(doc_index, offset, number, len(ids)))
             norm = _masked(line, matcher) if matcher is not None else normalize_arabic(line)
+            fingerprint = hash(" ".join(WORD_RE.findall(norm)))
+            if fingerprint in seen_lines:
+                continue
+            seen_lines.add(fingerprint)
+            lines.append(_Line(doc_index, offset, number, len(ids)))
             for stretch in _STRETCH_RE.finditer(norm):
                 for match in WORD_RE.finditer(norm, stretch.start(), stretch.end()):
                     word = match.group()
@@ -516,10 +613,83 @@ def _weakest_split(
     key: tuple[int, ...], counts: dict[tuple[int, ...], int], total: int, to_first: dict[int, int]
 ) -> float:
     joint = counts[key]
+    # A part missing from ``counts`` (a headed name admitted below min_count)
+    # occurs fewer than min_count times: taken as often as the name itself,
+    # which is exact at the default min_count of 2.
     return min(
-        log_likelihood(joint, counts[key[:cut]], counts[_as_first(key[cut:], to_first)], total)
+        log_likelihood(
+            joint, counts.get(key[:cut], joint), counts.get(_as_first(key[cut:], to_first), joint), total
+        )
         for cut in range(1, len(key))
     )
+
+
+def add_headed_names(corpus: _Corpus, counts: dict[tuple[int, ...], int], max_words: int = MAX_WORDS) -> None:
+    """Add to ``counts`` the names opening with a head noun that occur too rarely to be counted.
+
+    A head noun (كتائب، هيئة، فيلق، قاعدة…) says a name follows, so such a name
+    is worth listing from its first occurrence (an article names كتائب حزب الله
+    once). Each is read off the text as: the head nouns, one complement, then
+    the definite adjectives bound to it: those the corpus writes after no other
+    word (هيئة الحشد الشعبي), and not a nationality (فيلق القدس, not …الإيراني,
+    since إيران is written too). A name ends after الله (كتائب حزب الله).
+    """
+    classes = _word_classes()
+    vocabulary, ids, first_ids = corpus.vocabulary, corpus.ids, corpus.first_ids
+    heads = {index for index, word in enumerate(vocabulary) if word in classes.heads}
+    written = set(vocabulary)
+    end_words = {index for index, word in enumerate(vocabulary) if word == _ALLAH}
+    spans: list[tuple[int, int]] = []
+    for position in compress(range(len(first_ids)), map(heads.__contains__, first_ids)):
+        if position and ids[position - 1] in heads:
+            continue  # inside a chain of heads (قيادة قوات التحالف): taken from its first head
+        end = position + 1
+        while end < len(ids) and ids[end] in heads and end - position < max_words - 1:
+            end += 1
+        if end >= len(ids) or ids[end] == _SEP or vocabulary[ids[end]] in classes.edge:
+            continue
+        end += 1  # the complement
+        spans.append((position, end))
+    # Which definite words follow one word only, for the adjectives bound to a name.
+    following: dict[int, int] = {}
+    free: set[int] = set()
+    for previous, word in zip(ids, ids[1:]):
+        if word != _SEP and previous != _SEP and word not in free:
+            if following.setdefault(word, previous) != previous:
+                free.add(word)
+    found: Counter[tuple[int, ...]] = Counter()
+    for position, end in spans:
+        while (
+            end < len(ids)
+            and end - position < max_words
+            and ids[end - 1] not in end_words
+            and ids[end] != _SEP
+            and ids[end] not in free
+            and _bound_adjective(vocabulary[ids[end]], written)
+        ):
+            end += 1
+        key = (first_ids[position], *ids[position + 1 : end])
+        if key not in counts:
+            found[key] += 1
+    counts.update(found)
+
+
+_ALLAH = normalize_arabic("الله")
+_NISBA_ENDINGS = (normalize_arabic("ية"), normalize_arabic("ي"))
+
+
+def _bound_adjective(word: str, written: set[str]) -> bool:
+    """A definite word that may continue a name: not the adjective of a name the corpus writes (الإيراني: إيران)."""
+    if not word.startswith(ARTICLE):
+        return False
+    stem = word[len(ARTICLE) :]
+    for ending in _NISBA_ENDINGS:
+        if stem.endswith(ending) and len(stem) > len(ending) + 1:
+            root = stem[: -len(ending)]
+            if root in written or root + "\u0627" in written or ARTICLE + root in written:
+                return False
+            break
+    return True
 
 
 @dataclass
@@ -528,6 +698,8 @@ class _Scored:
     count: int
     association: float
     base: float  # everything but cues from titles and spread
+    cued: int | None = None  # a single word's cued occurrences (see _single_word_cues); None: count them when located
+    independent: int = 0  # occurrences standing on their own (not inside a longer candidate)
 
 
 def _inside_longer(
@@ -567,16 +739,40 @@ def _score_candidates(corpus: _Corpus, counts: dict[tuple[int, ...], int], min_c
         first, last = vocabulary[key[0]], vocabulary[key[-1]]
         return not (first in edge or last in closing or first in opening_titles)
 
-    def eligible(key: tuple[int, ...]) -> bool:
+    def name_like_single(key: tuple[int, ...]) -> bool:
+        word = vocabulary[key[0]]
+        return (
+            counts[key] >= max(min_count, CUED_SINGLE_WORD_COUNT)
+            and word not in classes.common_nouns
+            and modifiers[key[0]] * 2 < counts[key]
+            and heads_of[key[0]] * HEAD_SHARE < counts[key]
+            and _name_like(word, word_counts)
+        )
+
+    plain_words = classes.edge | classes.heads | classes.titles | classes.verbs | classes.common_nouns
+
+    def person_name(key: tuple[int, ...]) -> bool:
+        """A first name and a family name (قاسم سليماني، مقتدى الصدر): the first
+        word plain and followed by the second in at least half of its uses, the last name-like."""
         first = vocabulary[key[0]]
+        return (
+            counts[key] >= 2  # seen once, every first word "always" precedes its second
+            and (len(key) == 2 or (len(key) == 3 and not vocabulary[key[1]].startswith(ARTICLE)))
+            and not first.startswith(ARTICLE)
+            and first not in plain_words
+            and counts.get(key[:2], 0) * 2 >= all_counts[key[0]]
+            and _name_like(vocabulary[key[-1]], word_counts)
+        )
+
+    singles = {key[0] for key in counts if len(key) == 1 and well_formed(key) and name_like_single(key)}
+    single_cues = _single_word_cues(corpus, singles, all_counts)
+
+    def eligible(key: tuple[int, ...]) -> bool:
         if len(key) > 1 and modifiers[key[0]] * 2 >= all_counts[key[0]]:
             return False  # an adjective does not begin a name (العراقي مصطفى)
         if len(key) == 1:
-            return (
-                counts[key] >= max(min_count, MIN_SINGLE_WORD_COUNT)
-                and modifiers[key[0]] * 2 < counts[key]
-                and heads_of[key[0]] * HEAD_SHARE < counts[key]
-                and _name_like(first, word_counts)
+            return key[0] in singles and (
+                counts[key] >= MIN_SINGLE_WORD_COUNT or single_cues[key[0]] > 0
             )
         return True
 
@@ -597,21 +793,74 @@ def _score_candidates(corpus: _Corpus, counts: dict[tuple[int, ...], int], min_c
     for key in kept:
         count = counts[key]
         independent = count - inside[key]
+        cued: int | None = None
         if len(key) == 1:
             association = 0.0
-            strength = SINGLE_WORD_FACTOR
+            cued = min(single_cues[key[0]], count)
+            strength = SINGLE_WORD_FACTOR * (1.0 + SINGLE_CUE_BONUS * cued / count)
         else:
+            if person_name(key):
+                cued = count
             association = _weakest_split(key, counts, total, to_first)
             strength = association / (association + ASSOCIATION_HALF)
             if any(vocabulary[word] in function for word in key[1:-1]):
                 strength *= INNER_FUNCTION_WORD_FACTOR
         if independent <= 0:
             continue  # only ever inside longer candidates
-        # Seen once, a longer phrase is no likelier a term than its parts: no length weight.
-        length = math.log2(len(key) + 1) if count > 1 else 1.0
-        scored.append(_Scored(key, count, association, length * independent * strength))
+        # Seen once, a longer phrase is no likelier a term than its parts: no length
+        # weight; except a name a head noun opens (admitted below min_count, see
+        # add_headed_names), which the head marks as a name whatever its length.
+        length = math.log2(len(key) + 1) if count > 1 or count < min_count else 1.0
+        scored.append(_Scored(key, count, association, length * independent * strength, cued, independent))
     scored.sort(key=lambda s: -s.base)
     return scored
+
+
+def _single_word_cues(corpus: _Corpus, singles: set[int], all_counts: Counter[int]) -> Counter[int]:
+    """Per single-word candidate: its occurrences that something before marks as a name.
+
+    A title or news verb (الرئيس برهم صالح، وقال كيغنز), a place's head noun
+    (مدينة الموصل، مطار أربيل), or a first name: a plain word (no article, no proclitic, no
+    initial و, no function word, head, title or common noun) followed by this word in at
+    least half of its own occurrences (عدنان الزرفي … then الزرفي alone).
+    """
+    classes = _word_classes()
+    vocabulary, ids = corpus.vocabulary, corpus.ids
+    first_ids = corpus.first_ids
+    marks = classes.titles | classes.verbs | classes.place_heads
+    not_first_names = classes.edge | classes.heads | marks | classes.common_nouns
+    pairs: Counter[tuple[int, int]] = Counter()
+    cued: Counter[int] = Counter()
+    alone: set[int] = set()  # seen at least once with no plain word just before
+    for position in compress(range(len(first_ids)), map(singles.__contains__, first_ids)):
+        previous = ids[position - 1] if position else _SEP
+        if previous == _SEP or ids[position] != first_ids[position]:  # a proclitic stands between
+            alone.add(first_ids[position])
+            continue
+        word = vocabulary[previous]
+        if word in marks or (position >= 2 and ids[position - 2] != _SEP
+                             and (vocabulary[ids[position - 2]], word) in classes.title_phrases):
+            cued[first_ids[position]] += 1
+        elif (
+            not word.startswith(ARTICLE)
+            and not word.startswith("\u0648")  # و + a verb the corpus never writes bare (ووعد), not a name
+            and len(word) >= 2
+            and word not in not_first_names
+            and first_ids[position - 1] == previous  # no proclitic read off it
+        ):
+            pairs[previous, first_ids[position]] += 1
+        else:
+            alone.add(first_ids[position])
+    after_first_name: Counter[int] = Counter()
+    for (first_name, surname), together in pairs.items():
+        if together * 2 >= all_counts[first_name]:
+            after_first_name[surname] += together
+    # The surname pattern needs the short form too: a word only ever seen after
+    # such "first names" is more likely an adjective after nouns (كبيرا جديدا).
+    for surname, together in after_first_name.items():
+        if surname in alone:
+            cued[surname] += together
+    return cued
 
 
 def _modifier_counts(corpus: _Corpus) -> tuple[Counter[int], Counter[int]]:
@@ -622,11 +871,21 @@ def _modifier_counts(corpus: _Corpus) -> tuple[Counter[int], Counter[int]]:
     construct or takes an adjective (دعم الأسر, الانتخابات النيابية). Either
     way it is a common word of its phrase, not a name standing alone.
     """
-    definite = {index for index, word in enumerate(corpus.vocabulary) if word.startswith(ARTICLE)}
+    vocabulary = corpus.vocabulary
+    definite = {index for index, word in enumerate(vocabulary) if word.startswith(ARTICLE)}
+    edge = _word_classes().edge
     ids = corpus.first_ids
-    pairs = [(a, b) for a, b in zip(ids, ids[1:]) if b in definite and a != _SEP]
-    modifiers = Counter(b for a, b in pairs if a in definite)
-    heads = Counter(a for a, _ in pairs)
+    modifiers: Counter[int] = Counter()
+    heads: Counter[int] = Counter()
+    for before, a, b in zip([_SEP, *ids], ids, ids[1:]):
+        if b not in definite or a == _SEP:
+            continue
+        if a in definite:
+            modifiers[b] += 1
+        # After a construct's head the definite word may belong to that head
+        # (مطار بغداد الدولي: الدولي is the airport's): it says nothing about a.
+        if before == _SEP or before in definite or vocabulary[before] in edge:
+            heads[a] += 1
     return modifiers, heads
 
 
@@ -742,10 +1001,18 @@ def suggest_candidates(
     glossary: Glossary | None = None,
     top: int = DEFAULT_TOP,
     min_count: int = DEFAULT_MIN_COUNT,
+    headed_once: bool = False,
 ) -> Suggestions:
-    """The ``top`` best candidate entries of ``documents`` that ``glossary`` does not cover."""
+    """The ``top`` best candidate entries of ``documents`` that ``glossary`` does not cover.
+
+    ``headed_once``: names opening with a head noun (كتائب حزب الله) are
+    candidates from their first occurrence, whatever ``min_count`` (what the
+    CLI does when ``--min-count`` is not given).
+    """
     corpus = _build_corpus(documents, glossary)
     counts = count_ngrams(corpus.ids, max(min_count, 1), first_ids=corpus.first_ids, to_first=corpus.to_first)
+    if headed_once and min_count > 1:
+        add_headed_names(corpus, counts)
     scored = _score_candidates(corpus, counts, min_count)
     excluded = _excluded_keys(glossary)
     vocabulary = corpus.vocabulary
@@ -759,8 +1026,16 @@ def suggest_candidates(
         if found is None or not found.occurrences:
             continue
         count = entry.count
-        cued = count if len(key) > 1 and vocabulary[key[0]] in heads else min(found.cued, count)
-        score = entry.base * (1.0 + CUE_WEIGHT * cued / count) * (1.0 + SPREAD_WEIGHT * math.log2(found.documents))
+        if entry.cued is not None:
+            cued = entry.cued
+        elif vocabulary[key[0]] in heads:
+            cued = count
+        else:
+            cued = min(found.cued, count)
+        # Spread as C-value counts: a name standing on its own once (مطار بغداد,
+        # elsewhere always inside مطار بغداد الدولي) is spread over one document at most.
+        spread = min(found.documents, max(entry.independent, 1))
+        score = entry.base * (1.0 + CUE_WEIGHT * cued / count) * (1.0 + SPREAD_WEIGHT * math.log2(spread))
         candidates.append(
             Candidate(
                 key=" ".join(vocabulary[w] for w in key),

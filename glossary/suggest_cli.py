@@ -23,6 +23,7 @@ from glossary.suggest import (
     Proposal,
     Suggestions,
     example_context,
+    occurrence_place,
     read_corpus,
     suggest_candidates,
     without_renderings,
@@ -93,7 +94,7 @@ def _with_renderings(
     type=click.IntRange(min=1),
     default=DEFAULT_MIN_COUNT,
     show_default=True,
-    help="Only candidates occurring at least this often.",
+    help="Only candidates occurring at least this often (at the default, names opening with a head noun such as كتائب or هيئة are listed from one occurrence).",
 )
 @click.option("--model", "model_spec", metavar="PAIR|PATH", help="Argos package for renderings (default: the installed ar→en one).")
 @click.option("--no-model", is_flag=True, help="No renderings; never loads the model stack.")
@@ -131,7 +132,10 @@ def suggest_command(
         raise click.UsageError("--model and --no-model exclude each other")
     glossary = _load_optional_glossary(ctx, glossary_path)
     documents = read_corpus(paths)
-    suggestions = suggest_candidates(documents, glossary, top=top, min_count=min_count)
+    # At the default --min-count, a name a head noun opens (كتائب حزب الله) is
+    # listed from its first occurrence; an explicit --min-count applies to all.
+    headed_once = ctx.get_parameter_source("min_count") == click.core.ParameterSource.DEFAULT
+    suggestions = suggest_candidates(documents, glossary, top=top, min_count=min_count, headed_once=headed_once)
     engine = _engine(model_spec, no_model) if suggestions.candidates else None
     proposals = _with_renderings(documents, suggestions, engine, progress)
     model = {"name": engine.name, "version": engine.version} if engine is not None else None
@@ -142,7 +146,7 @@ def suggest_command(
             err=True,
         )
     if output_format == "json":
-        output = format_json(proposals, documents, suggestions, glossary, model, top, min_count)
+        output = format_json(proposals, documents, suggestions, glossary, model, top, min_count, headed_once)
     elif output_format == "yaml":
         output = format_yaml(proposals, documents, glossary, model)
     else:
@@ -165,12 +169,19 @@ def _counted(items: Sequence[tuple[str, int]]) -> str:
 def _example(documents: Sequence[CorpusDocument], proposal: Proposal) -> dict[str, Any]:
     occurrence = proposal.candidate.occurrences[0]
     document = documents[occurrence.document]
-    return {
-        "file": document.path,
-        "line": occurrence.line,
-        "column": occurrence.column,
-        "context": example_context(document, occurrence),
-    }
+    line, column, label = occurrence_place(document, occurrence)
+    example: dict[str, Any] = {"file": document.path, "line": line, "column": column}
+    if label is not None:
+        example["label"] = label
+    example["context"] = example_context(document, occurrence)
+    return example
+
+
+def _where(example: dict[str, Any]) -> str:
+    """``FILE:LINE:COL`` (or ``FILE:LABEL`` for a document part without lines)."""
+    if example["line"] is None:
+        return f"{example['file']}:{example.get('label', '')}"
+    return f"{example['file']}:{example['line']}:{example['column']}"
 
 
 def _provenance(glossary: Glossary | None, model: dict[str, str] | None) -> str:
@@ -200,7 +211,7 @@ def format_text(
         if proposal.renderings is not None:
             lines.append(f"     renderings: {_counted(proposal.renderings) or '(none aligned)'}")
         example = _example(documents, proposal)
-        lines.append(f"     e.g. {example['file']}:{example['line']}:{example['column']}: {example['context']}")
+        lines.append(f"     e.g. {_where(example)}: {example['context']}")
     lines.append(
         f"{_plural(len(proposals), 'candidate')} from {suggestions.words} words in"
         f" {_plural(len(documents), 'document')} ({_provenance(glossary, model)})"
@@ -216,6 +227,7 @@ def format_json(
     model: dict[str, str] | None,
     top: int,
     min_count: int,
+    headed_once: bool = False,
 ) -> str:
     """Machine output (schema in README.md, “tarjama glossary suggest”)."""
     payload = {
@@ -228,6 +240,7 @@ def format_json(
         "words": suggestions.words,
         "top": top,
         "min_count": min_count,
+        "headed_once": headed_once,
         "candidates": [
             {
                 "rank": rank,
@@ -287,7 +300,7 @@ def format_yaml(
         if proposal.renderings is not None:
             flag = " (INCONSISTENT: the model renders it several ways)" if proposal.inconsistent else ""
             evidence.append(f"renderings: {_counted(proposal.renderings) or '(none aligned)'}{flag}")
-        evidence.append(f"e.g. {example['file']}:{example['line']}:{example['column']}: {example['context']}")
+        evidence.append(f"e.g. {_where(example)}: {example['context']}")
         lines.append("")
         lines.extend("  # " + " ".join(line.split()) for line in evidence)
         entry = Entry(sources=(candidate.source,), target=proposal.target or NO_TARGET)

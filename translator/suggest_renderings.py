@@ -86,8 +86,13 @@ def propose_renderings(
     (``ArgosEngine.on_progress``).
     """
     sources, sites = _batch(documents, candidates, max_occurrences, rivals)
+    sentences = len(sources)
+    # Each candidate on its own, in the same batch: what the model calls it out of context.
+    alone_at = _add_alone(sources, candidates)
     results = _decode(engine, sources, progress) if sources else []
     words = [[(m.start(), m.end(), m.group().casefold()) for m in _ENGLISH_WORD_RE.finditer(r.text)] for r in results]
+    alone_words = {index: _leading_content(words[at], candidates[index].words) for index, at in alone_at.items()}
+    words = words[:sentences] + [[] for _ in range(len(words) - sentences)]
     segments_with: dict[tuple[str, ...], set[int]] = defaultdict(set)
     for segment, segment_words in enumerate(words):
         for phrase in _phrases(results[segment].text, segment_words, MAX_RENDERING_WORDS):
@@ -106,7 +111,15 @@ def propose_renderings(
         spelled: dict[str, Counter[str]] = defaultdict(Counter)
         for site in own:
             others = [holders[other] for other in in_segment[site.segment] if other != index]
-            text = _rendering_at(site, results[site.segment], words[site.segment], holding, others, segments_with)
+            longest = min(site.words + 1, MAX_RENDERING_WORDS)
+            segment_words = words[site.segment]
+            text = None
+            if len(holding) < 2:  # one sentence: co-occurrence says nothing, the term alone does
+                text = _rendering_matching_alone(
+                    results[site.segment].text, segment_words, alone_words.get(index, ()), longest
+                )
+            if text is None:
+                text = _rendering_at(site, results[site.segment], segment_words, holding, others, segments_with)
             if text:
                 counts[fold_english(text)] += 1
                 spelled[fold_english(text)][text] += 1
@@ -117,6 +130,79 @@ def propose_renderings(
         rendered.append(Proposal(candidate, score, renderings, inconsistent))
     rendered.sort(key=lambda r: (-r.score, -r.candidate.count, r.candidate.key))
     return rendered
+
+
+def _add_alone(sources: list[str], candidates: Sequence[Candidate]) -> dict[int, int]:
+    """Append each candidate's source form to ``sources`` (reusing an equal one); candidate -> position."""
+    positions = {text: at for at, text in enumerate(sources)}
+    alone_at: dict[int, int] = {}
+    for index, candidate in enumerate(candidates):
+        at = positions.get(candidate.source)
+        if at is None:
+            at = positions[candidate.source] = len(sources)
+            sources.append(candidate.source)
+        alone_at[index] = at
+    return alone_at
+
+
+def _leading_content(words: list[tuple[int, int, str]], arabic_words: int) -> tuple[str, ...]:
+    """The first words of a candidate's own translation, up to ``arabic_words + 2`` content words.
+
+    A term translated alone begins with its rendering; a small model may run on
+    after it ("The Hezbollah Brigades of the attack"), so only the start counts.
+    """
+    kept: list[str] = []
+    content = 0
+    for _, _, word in words:
+        if content >= arabic_words + 2:
+            break
+        kept.append(word)
+        if word not in EDGE_WORDS:
+            content += 1
+    return tuple(kept)
+
+
+def _rendering_matching_alone(
+    text: str, words: list[tuple[int, int, str]], alone: Sequence[str], longest: int
+) -> str | None:
+    """The longest run of the sentence's English that the candidate's own translation also has.
+
+    Edge words trimmed; a one-word run only where it opens that translation; None when no run with a content word is shared (the
+    model renders the term differently in context: the other evidence decides).
+    """
+    if not alone or not words:
+        return None
+    best: tuple[int, int] | None = None
+    best_score, best_length = float("-inf"), 0
+    for first in range(len(words)):
+        if words[first][2] in EDGE_WORDS:
+            continue
+        for start in (i for i, word in enumerate(alone) if word == words[first][2]):
+            last = first
+            while (
+                last + 1 < len(words)
+                and start + last + 1 - first < len(alone)
+                and last + 1 - first < longest
+                and words[last + 1][2] == alone[start + last + 1 - first]
+                and _adjacent(text, words[last], words[last + 1])
+            ):
+                last += 1
+            while last > first and words[last][2] in EDGE_WORDS:
+                last -= 1
+            # The rendering opens the term's own translation; what a small model
+            # runs on with ("… claimed the attack") matches by chance: each content
+            # word before the shared run costs it one word, and a single word
+            # shared with the run-on part is no evidence at all.
+            before = sum(1 for word in alone[:start] if word not in EDGE_WORDS)
+            if last == first and before:
+                continue
+            score = last - first + 1 - before
+            if score > best_score or (score == best_score and last - first + 1 > best_length):
+                best, best_score, best_length = (first, last), score, last - first + 1
+    if best is None:
+        return None
+    found = text[words[best[0]][0] : words[best[1]][1]]
+    return None if _ARABIC_LETTER_RE.search(found) else found
 
 
 def _decode(engine: Engine, sources: list[str], progress: Callable[[int, int], None] | None) -> list[DecodeResult]:

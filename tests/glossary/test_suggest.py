@@ -224,3 +224,78 @@ def test_stretches_agree_with_the_finders_term_gaps(text: str) -> None:
         expected[-1].append(match.group())
     found = [WORD_RE.findall(stretch.group()) for stretch in _STRETCH_RE.finditer(text)]
     assert found == expected
+
+
+# ---------------------------------------------------------------- names seen once, single-word names
+
+
+def test_names_a_head_noun_opens_are_candidates_from_one_occurrence() -> None:
+    documents = read_corpus([str(SEED)])
+    listed = {c.source: c for c in suggest_candidates(documents, top=60, headed_once=True).candidates}
+    # كتائب, هيئة, فيلق, عصبة open names the article writes once each.
+    for name in ("كتائب حزب الله", "هيئة الحشد الشعبي", "فيلق القدس", "عصبة الثائرين", "قاعدة التاجي"):
+        assert listed[name].count == 1 and listed[name].cued == 1
+    # The name ends where it should: after الله (not …المقربة), before a nationality
+    # the text also writes as a name (فيلق القدس, not …الإيراني: إيران is in the text).
+    assert not {"كتائب حزب الله المقربة", "فيلق القدس الإيراني", "هيئة الحشد"} & set(listed)
+    # The recurring names still come first.
+    assert max(i for i, c in enumerate(listed.values()) if c.count >= 2 and c.cued) < list(listed).index("كتائب حزب الله") + 30
+    assert list(listed).index("قاعدة القيارة") < list(listed).index("كتائب حزب الله")
+    # Without headed_once (an explicit --min-count), none of them.
+    plain = {c.source for c in suggest_candidates(documents, top=60).candidates}
+    assert not {"كتائب حزب الله", "هيئة الحشد الشعبي", "عصبة الثائرين"} & plain
+
+
+def test_a_bound_adjective_continues_a_headed_name_a_free_one_does_not() -> None:
+    text = (
+        "أعلنت هيئة الإعلام الرسمي بيانا.\n"  # الرسمي follows الإعلام only: part of the name
+        "وصلت القوات الفرنسية، وغادرت القوات العراقية، وقالت هيئة الأركان العراقية إن الوضع هادئ.\n"
+    )
+    keys = {c.source for c in suggest_candidates([doc(text)], top=20, headed_once=True).candidates}
+    assert "هيئة الإعلام الرسمي" in keys
+    assert "هيئة الأركان" in keys and "هيئة الأركان العراقية" not in keys  # العراقية follows several words
+
+
+def test_a_surname_after_its_full_name_is_a_single_word_candidate() -> None:
+    text = (
+        "كلف الرئيس عدنان الزرفي بتشكيل الحكومة.\n"
+        "ووعد الزرفي بإصلاحات، لكن معارضي الزرفي كثيرون.\n"
+        "وأضاف المتحدث أن حدثا كبيرا جديدا وقع، وكان أمرا جديدا.\n"
+    )
+    listed = {c.source: c for c in suggest_candidates([doc(text)], top=20).candidates}
+    assert listed["الزرفي"].count == 3 and listed["الزرفي"].cued >= 1
+    assert "جديدا" not in listed  # an adjective after nouns is no surname: it never stands alone
+
+
+def test_person_names_seen_twice_are_cued() -> None:
+    text = "قال قاسم سليماني كلاما.\nثم غادر قاسم سليماني البلاد.\nوبقيت مشكلة كبيرة. ثم حلت مشكلة كبيرة أخرى.\n"
+    listed = {c.source: c for c in suggest_candidates([doc(text)], top=20).candidates}
+    assert listed["قاسم سليماني"].cued == 2
+
+
+def test_common_nouns_and_generic_place_heads() -> None:
+    text = (
+        "غادر الجنود البلاد أمس. وعاد الوفد إلى البلاد. وتشهد البلاد أزمة. وقالت البلاد كلمتها.\n"
+        "وصل الوفد إلى مدينة الموصل. وفي الموصل تظاهر السكان. وتقع الموصل شمالا.\n"
+        "هبطت الطائرة في مطار بغداد الدولي. وعادت إلى مطار بغداد الدولي. وزار بغداد وفد. وتعيش بغداد هدوءا.\n"
+        "وتستقبل بغداد الزوار. وتحتفل بغداد بالعيد.\n"
+    )
+    listed = {c.source: c for c in suggest_candidates([doc(text)], top=20).candidates}
+    assert "البلاد" not in listed  # a common noun of news prose
+    assert "الموصل" in listed and "مدينة الموصل" not in listed  # مدينة is a cue, not part of the name
+    assert listed["الموصل"].cued >= 1
+    assert "بغداد" in listed  # الدولي after it is the airport's adjective, not a sign بغداد is a common noun
+
+
+def test_copied_lines_count_once() -> None:
+    line = "التحالف الدولي يسلم قاعدة القيارة للقوات العراقية\n"
+    once = suggest_candidates([doc(line + "قاعدة القيارة مهمة.\n")], top=20, min_count=1).candidates
+    copied = suggest_candidates([doc(line * 3 + "قاعدة القيارة مهمة.\n"), doc(line, "copy.ar.txt")], top=20, min_count=1).candidates
+    assert by_key(copied)[by_key(once) and "قاعده القياره"].count == 2
+
+
+def test_folders_contribute_every_format_translate_reads() -> None:
+    from glossary.suggest import CORPUS_SUFFIXES
+    from translator.formats import FORMAT_MODULES
+
+    assert set(FORMAT_MODULES) | {".txt"} == set(CORPUS_SUFFIXES)

@@ -59,10 +59,16 @@ def test_yaml_output_imports_with_merge(in_tmp: Path) -> None:
     assert imported.exit_code == 0, imported.stderr
     assert imported.stdout.startswith(f"imported {count} entries: {count} added")
     assert len(load_glossary(glossary).entries) == count
-    # Now the glossary covers them all: nothing left to suggest.
-    again = invoke("glossary", "suggest", str(SEED), "--no-model", "--min-count", "3")
-    assert again.exit_code == 0
-    assert again.stdout == "" and again.stderr.startswith("tarjama: no candidates in 1 document")
+    # Now the glossary covers them: none of them is suggested again (what is left
+    # is what only the masking of the covered names uncovers, such as التحالف alone).
+    again = invoke("glossary", "suggest", str(SEED), "--no-model", "--format", "json")
+    assert again.exit_code == 0, again.stderr
+    left = {c["source"] for c in json.loads(again.stdout)["candidates"]}
+    assert not left & {source for entry in candidates.entries for source in entry.sources}
+    assert len(left) < count / 4
+    nothing = invoke("glossary", "suggest", str(SEED), "--no-model", "--min-count", "4")
+    assert nothing.exit_code == 0
+    assert nothing.stdout == "" and nothing.stderr.startswith("tarjama: no candidates in 1 document")
 
 
 def test_no_model_text_output(in_tmp: Path) -> None:
@@ -218,3 +224,41 @@ def test_folder_without_texts_is_an_empty_corpus(in_tmp: Path) -> None:
     result = invoke("glossary", "suggest", "empty", "--no-model")
     assert (result.exit_code, result.stdout) == (0, "")
     assert result.stderr == "tarjama: no candidates in 0 documents (0 words, --min-count 2)\n"
+
+
+def test_default_lists_once_seen_names_with_the_fixture_models_renderings(in_tmp: Path) -> None:
+    """The issue's Done-when: the coalition, Qayyarah base, the PMF and Kataib Hezbollah, with renderings."""
+    result = invoke("glossary", "suggest", str(SEED), "--model", str(FIXTURE_MODEL), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["headed_once"] is True and payload["min_count"] == 2
+    ranked = {c["source"]: c for c in payload["candidates"]}
+    assert ranked["التحالف الدولي"]["renderings"][0]["text"] == "international coalition"
+    assert ranked["قاعدة القيارة"]["rank"] <= 3
+    assert ranked["كتائب حزب الله"]["renderings"] == [{"text": "Hezbollah Brigades", "count": 1}]
+    assert ranked["هيئة الحشد الشعبي"]["renderings"] == [{"text": "Popular Mobilisation Units", "count": 1}]
+    assert ranked["كتائب حزب الله"]["rank"] <= 30
+    explicit = invoke("glossary", "suggest", str(SEED), "--no-model", "--min-count", "2", "--format", "json")
+    payload = json.loads(explicit.stdout)
+    assert payload["headed_once"] is False
+    assert "كتائب حزب الله" not in {c["source"] for c in payload["candidates"]}
+
+
+def test_html_and_docx_inputs_are_read_as_their_text(in_tmp: Path) -> None:
+    html = ROOT / "seeds" / "article.ar.html"
+    docx = ROOT / "seeds" / "report.ar.docx"
+    result = invoke("glossary", "suggest", str(html), str(docx), "--no-model", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)
+    by_source = {c["source"]: c for c in payload["candidates"]}
+    coalition = by_source["التحالف الدولي"]
+    assert coalition["documents"] == 2
+    # No markup leaks into candidates, and examples point into the files.
+    assert not any("<" in c["source"] or "w:" in c["source"] for c in payload["candidates"])
+    example = by_source["قاعدة القيارة"]["example"]
+    assert example["file"] == str(html) and example["line"] > 1
+    docx_only = invoke("glossary", "suggest", str(docx), "--no-model", "--format", "json")
+    docx_example = json.loads(docx_only.stdout)["candidates"][0]["example"]
+    assert docx_example["line"] is None and docx_example["label"].startswith("body:p")
+    text = invoke("glossary", "suggest", str(docx), "--no-model", "--top", "1")
+    assert f"e.g. {docx}:body:p" in text.stdout

@@ -54,7 +54,9 @@ def test_each_name_gets_the_engines_rendering_from_one_batch() -> None:
     engine = FakeEngine(GLOSSARY)
     candidates = suggest_candidates(documents(), top=10).candidates
     proposals = {p.candidate.source: p for p in propose_renderings(documents(), candidates, engine)}
-    assert engine.batch_sizes == [len(NEWS)]
+    # One batch: every sentence holding a candidate, and each candidate on its own.
+    assert len(engine.batch_sizes) == 1
+    assert sorted(request.source for request in engine.requests) == sorted({*NEWS, *(c.source for c in candidates)})
     assert all(request.return_attention for request in engine.requests)
     assert proposals["كتائب حزب الله"].renderings == (("Kataib Hezbollah", 3),)
     assert proposals["قاعدة القيارة"].renderings == (("Qayyarah base", 3),)
@@ -79,7 +81,7 @@ def test_inconsistent_renderings_are_flagged_and_ranked_up() -> None:
     assert {text for text, _ in hezbollah.renderings or ()} == {"Kataib Hezbollah", "Kataib Hesbola"}
     assert hezbollah.inconsistent is True
     assert hezbollah.score == round(hezbollah.candidate.score * 1.5, 3)
-    assert engine.batches == [len(NEWS)]
+    assert engine.batches == [len(NEWS) + len({c.source for c in candidates})]
     assert [p.score for p in proposals] == sorted((p.score for p in proposals), reverse=True)
 
 
