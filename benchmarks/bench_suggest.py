@@ -1,6 +1,7 @@
 """Quality and speed of ``tarjama glossary suggest`` (run by hand).
 
-Quality: on the seed article plus the news paragraphs in benchmarks/data/suggest/
+Quality (with the CLI defaults: min count 2, names a head noun opens from one
+occurrence): on the seed article plus the news paragraphs in benchmarks/data/suggest/
 (no glossary, so nothing is covered), with the gold list written for them
 (benchmarks/data/suggest/gold.list):
 

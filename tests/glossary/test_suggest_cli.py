@@ -115,6 +115,8 @@ def test_folders_are_read_recursively_by_suffix(in_tmp: Path) -> None:
 BAD_INPUTS = [
     ("missing.ar.txt", None, "missing.ar.txt: no such file"),
     ("binary.ar.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "binary.ar.txt:"),
+    ("broken.ar.docx", b"PK\x03\x04 not really a zip", "broken.ar.docx: not a Word document"),
+    ("cut.ar.xlf", '<?xml version="1.0"?><xliff version="1.2"><file><body><trans-unit id="1"><source>قاعدة'.encode(), "cut.ar.xlf:1:"),
 ]
 
 
