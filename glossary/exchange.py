@@ -60,8 +60,9 @@ _ARABIC_LETTER_RE = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 # how XXE and "billion laughs" documents work. A DOCTYPE that only names an
 # external DTD (translate-toolkit's csv2tbx writes one) is allowed: expat is
 # never given a handler to fetch it, so it is inert.
-_INTERNAL_SUBSET_RE = re.compile(r"<!DOCTYPE[^>\[]*\[")
-_ENTITY_DECL_RE = re.compile(r"<!ENTITY")
+_UNSAFE_XML = ((r"<!ENTITY", "an entity declaration"), (r"<!DOCTYPE[^>\[]*\[", "an inline DTD"))
+# Each pattern for text and for bytes: the TBX reader scans text, the XLIFF/TMX reader bytes.
+_UNSAFE_XML_RES = tuple((re.compile(pattern), re.compile(pattern.encode()), what) for pattern, what in _UNSAFE_XML)
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,6 @@ class RefusedXml(Exception):
         self.message, self.line, self.column = message, line, column
 
 
-
 def refuse_unsafe_xml(parser: Any) -> None:
     """Make an expat ``parser`` raise :class:`RefusedXml` on DTD subsets and entities (no XXE, no expansion).
 
@@ -299,19 +299,28 @@ def refuse_unsafe_xml(parser: Any) -> None:
     parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
 
+def unsafe_xml_declaration(data: str | bytes) -> tuple[int, str] | None:
+    """The offset and one-line reason where ``data`` declares an entity or an inline DTD; None if it does not.
+
+    Checked before parsing, so the error points at the declaration itself;
+    :func:`refuse_unsafe_xml` is the parser's own guard behind it.
+    """
+    for text_re, bytes_re, what in _UNSAFE_XML_RES:
+        found = bytes_re.search(data) if isinstance(data, bytes) else text_re.search(data)
+        if found:
+            return found.start(), (
+                f"refusing XML with {what} (<!DOCTYPE ... [ ] or <!ENTITY>): entities can read local files"
+                " or expand without bound; remove the DOCTYPE"
+            )
+    return None
+
+
 def parse_xml(text: str, path: str) -> _Node:
     """Parse XML text with positions; DTD subsets and entities are refused, errors are located."""
-    for pattern, what in ((_ENTITY_DECL_RE, "an entity declaration"), (_INTERNAL_SUBSET_RE, "an inline DTD")):
-        found = pattern.search(text)
-        if found:
-            line, column = _line_col(text, found.start())
-            raise GlossaryError(
-                f"refusing XML with {what} (<!DOCTYPE ... [ ] or <!ENTITY>): entities can read local files"
-                " or expand without bound; remove the DOCTYPE",
-                path,
-                line,
-                column,
-            )
+    unsafe = unsafe_xml_declaration(text)
+    if unsafe is not None:
+        offset, message = unsafe
+        raise GlossaryError(message, path, *_line_col(text, offset))
     parser = xml.parsers.expat.ParserCreate(encoding="UTF-8", namespace_separator=" ")
     stack: list[_Node] = []
     roots: list[_Node] = []

@@ -25,14 +25,12 @@ from dataclasses import dataclass, field
 from typing import Iterator, Union
 
 from glossary.errors import FileFormatError
-from glossary.exchange import RefusedXml, refuse_unsafe_xml
+from glossary.exchange import RefusedXml, refuse_unsafe_xml, unsafe_xml_declaration
 from glossary.textio import decode_text
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 XML_LANG = f"{{{XML_NS}}}lang"
 
-_INTERNAL_SUBSET_RE = re.compile(rb"<!DOCTYPE[^>\[]*\[")
-_ENTITY_DECL_RE = re.compile(rb"<!ENTITY")
 # A start tag from its "<" to its ">": attribute values may hold ">" inside quotes.
 _START_TAG_RE = re.compile(rb"""<[^\s/>]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/?>""")
 
@@ -148,22 +146,11 @@ def parse_xml_file(data: bytes, path: str) -> XmlDocument:
         if text.startswith("\ufeff"):
             text = text[1:]
         body = text.encode("utf-8")
-    _refuse_entities(body, path)
+    unsafe = unsafe_xml_declaration(body)
+    if unsafe is not None:
+        offset, message = unsafe
+        raise FileFormatError(message, path, *byte_position(body, offset))
     return XmlDocument(path, body, _parse(body, path), decoded.encoding, decoded.newline)
-
-
-def _refuse_entities(body: bytes, path: str) -> None:
-    for pattern, what in ((_ENTITY_DECL_RE, "an entity declaration"), (_INTERNAL_SUBSET_RE, "an inline DTD")):
-        found = pattern.search(body)
-        if found:
-            line, column = byte_position(body, found.start())
-            raise FileFormatError(
-                f"refusing XML with {what} (<!DOCTYPE ... [ ] or <!ENTITY>): entities can read local files"
-                " or expand without bound; remove the DOCTYPE",
-                path,
-                line,
-                column,
-            )
 
 
 def byte_position(data: bytes, offset: int) -> tuple[int, int]:
