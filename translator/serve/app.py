@@ -353,12 +353,8 @@ async def _languages(request: Request, state: _State) -> Response:
     )
 
 
-async def _translate(request: Request, state: _State) -> Response:
-    params = await read_params(request)
-    _guard(request, state, params)
-    q = params.q()
-    if q is None or q == "" or q == []:
-        raise ApiError(400, "Invalid request: missing q parameter")
+def _language_pair(params: Params) -> str:
+    """The request's source language after checking both (LibreTranslate's messages); ``ar`` or ``auto``."""
     source = (params.text("source") or "").lower()
     target = (params.text("target") or "").lower()
     if not source:
@@ -369,6 +365,16 @@ async def _translate(request: Request, state: _State) -> Response:
         raise ApiError(400, f"{source} is not supported")
     if target != TARGET_CODE:
         raise ApiError(400, f"{target} is not supported")
+    return source
+
+
+async def _translate(request: Request, state: _State) -> Response:
+    params = await read_params(request)
+    _guard(request, state, params)
+    q = params.q()
+    if q is None or q == "" or q == []:
+        raise ApiError(400, "Invalid request: missing q parameter")
+    source = _language_pair(params)
     text_format = (params.text("format") or "text").lower()
     if text_format not in FORMATS:
         raise ApiError(400, f"{text_format} format is not supported")
@@ -508,16 +514,7 @@ async def _translate_file(request: Request, state: _State) -> Response:
     upload = params.files.get("file")
     if upload is None:
         raise ApiError(400, "Invalid request: missing file parameter")
-    source = (params.text("source") or "").lower()
-    target = (params.text("target") or "").lower()
-    if not source:
-        raise ApiError(400, "Invalid request: missing source parameter")
-    if not target:
-        raise ApiError(400, "Invalid request: missing target parameter")
-    if source not in SOURCE_CODES:
-        raise ApiError(400, f"{source} is not supported")
-    if target != TARGET_CODE:
-        raise ApiError(400, f"{target} is not supported")
+    _language_pair(params)
     name = PurePath(upload.filename.replace("\\", "/")).name or "file.txt"
     suffix = PurePath(name).suffix.lower()
     if suffix not in FILE_FORMATS:
